@@ -1,0 +1,38 @@
+/**
+ * Parked long-poll Fetch requests. Anything that can make data visible (an append,
+ * a transaction marker, a deleted topic) calls {@link FetchWaiters.notify}; each
+ * waiter re-checks its own condition, so the broker needs no per-partition bookkeeping.
+ */
+interface Waiter {
+  isReady: () => boolean;
+  done: () => void;
+}
+
+export class FetchWaiters {
+  private readonly waiters = new Set<Waiter>();
+
+  /** Resolves when `isReady()` holds after a notify, or after `maxWaitMs`. */
+  wait(maxWaitMs: number, isReady: () => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        isReady,
+        done: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.done, Math.max(0, maxWaitMs));
+      this.waiters.add(waiter);
+    });
+  }
+
+  notify(): void {
+    for (const w of [...this.waiters]) if (w.isReady()) w.done();
+  }
+
+  /** Releases every parked fetch (shutdown, deleted topics). */
+  releaseAll(): void {
+    for (const w of [...this.waiters]) w.done();
+  }
+}
