@@ -89,3 +89,35 @@ describe('produce and fetch', () => {
     });
   });
 });
+
+describe('clusters and topic creation', () => {
+  it('keeps two brokers in one process as independent clusters', async () => {
+    await withBroker(async (a) => {
+      await withBroker(async (b) => {
+        assert.notEqual(a.clusterId, b.clusterId);
+        const topic = uniqueName('only-in-a');
+        const producer = kafkaFor(a).producer();
+        await producer.connect();
+        await producer.send({ topic, messages: [{ value: 'x' }] });
+        await producer.disconnect();
+        const adminB = kafkaFor(b).admin();
+        await adminB.connect();
+        const topicsInB = await adminB.listTopics();
+        await adminB.disconnect();
+        assert.ok(!topicsInB.includes(topic), `topic ${topic} leaked into the second cluster`);
+      });
+    });
+  });
+
+  it('refuses unknown topics when auto-creation is off', async () => {
+    await withBroker(
+      async (broker) => {
+        const producer = kafkaFor(broker, { retry: { retries: 1, initialRetryTime: 50 } }).producer();
+        await producer.connect();
+        await assert.rejects(producer.send({ topic: uniqueName('absent'), messages: [{ value: 'x' }] }), /does not host this topic-partition|UNKNOWN_TOPIC/i);
+        await producer.disconnect();
+      },
+      { autoCreateTopics: false },
+    );
+  });
+});

@@ -8,8 +8,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedBrokerOptions } from './options.js';
 import { FetchWaiters } from './state/fetch-waiters.js';
+import { GroupCoordinator } from './state/group-coordinator.js';
 import { Journal, type JournalEvent } from './state/journal.js';
 import { TopicStore } from './state/topic-store.js';
+import { TransactionCoordinator } from './state/transaction-coordinator.js';
 
 /** A piece of broker state that is journaled and replayed. */
 export interface JournaledState {
@@ -23,6 +25,8 @@ export class BrokerState {
   readonly journal: Journal;
   readonly topics: TopicStore;
   readonly waiters = new FetchWaiters();
+  readonly groups: GroupCoordinator;
+  readonly transactions: TransactionCoordinator;
   readonly clusterId: string;
   /** Bound port, set once listening. */
   port = 0;
@@ -31,9 +35,16 @@ export class BrokerState {
   constructor(readonly options: ResolvedBrokerOptions) {
     if (options.dataDir !== null) mkdirSync(options.dataDir, { recursive: true });
     this.journal = new Journal(options.dataDir);
-    this.topics = new TopicStore(this.journal, options.dataDir, options.numPartitions);
+    this.topics = new TopicStore(this.journal, options.dataDir, options.numPartitions, {
+      'max.message.bytes': String(options.messageMaxBytes),
+    });
     this.clusterId = loadClusterId(options.dataDir);
     this.register(this.topics);
+    this.groups = new GroupCoordinator(this.journal, this.topics, options);
+    this.register(this.groups);
+    this.closers.push(() => this.groups.close());
+    this.transactions = new TransactionCoordinator(this);
+    this.register(this.transactions);
   }
 
   get nodeId(): number {

@@ -37,7 +37,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   });
   const address = server.address();
   state.port = typeof address === 'object' && address !== null ? address.port : resolved.port;
-  const retention = setInterval(() => state.topics.enforceRetention(Date.now()), resolved.retentionCheckIntervalMs);
+  const retention = setInterval(() => applyRetention(state), resolved.retentionCheckIntervalMs);
   retention.unref();
 
   let stopping: Promise<void> | null = null;
@@ -56,4 +56,18 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
       return stopping;
     },
   };
+}
+
+/**
+ * One retention pass. It runs in a timer, where an exception would kill the process,
+ * so a failure (a data file gone, a full disk) is logged and retried on the next pass.
+ * Parked fetches are woken: one below the new log start answers OFFSET_OUT_OF_RANGE.
+ */
+function applyRetention(state: BrokerState): void {
+  try {
+    state.topics.enforceRetention(Date.now());
+  } catch (err) {
+    state.options.log('error', `retention check failed: ${(err as Error).stack ?? String(err)}`);
+  }
+  state.waiters.notify();
 }

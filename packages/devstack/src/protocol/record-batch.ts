@@ -9,7 +9,7 @@
  * baseSequence int32 | recordCount int32 | records…
  */
 import { crc32c } from './crc32c.js';
-import { Reader } from './reader.js';
+import { ProtocolError, Reader } from './reader.js';
 import { Writer } from './writer.js';
 
 export const BATCH_HEADER_SIZE = 61;
@@ -129,6 +129,9 @@ export function decodeRecords(batch: Buffer): DecodedRecord[] | null {
   for (let i = 0; i < header.recordCount; i++) {
     const length = r.varint();
     const end = r.offset + length;
+    // A record is at least 6 bytes; a smaller or overlong length would make this loop
+    // stall or run past the batch, so the batch is unreadable.
+    if (length < 6 || end > r.buf.length) throw new ProtocolError(`record ${i} has invalid length ${length}`);
     r.int8();
     const timestampDelta = r.varlong();
     const offsetDelta = r.varint();

@@ -11,6 +11,27 @@ import { findCoordinatorApi } from './find-coordinator.js';
 import { listOffsetsApi } from './list-offsets.js';
 import { metadataApi } from './metadata.js';
 import { produceApi } from './produce.js';
+import { addOffsetsToTxnApi } from './add-offsets-to-txn.js';
+import { addPartitionsToTxnApi } from './add-partitions-to-txn.js';
+import { endTxnApi } from './end-txn.js';
+import { initProducerIdApi } from './init-producer-id.js';
+import { txnOffsetCommitApi } from './txn-offset-commit.js';
+import { deleteGroupsApi } from './delete-groups.js';
+import { describeGroupsApi } from './describe-groups.js';
+import { heartbeatApi } from './heartbeat.js';
+import { joinGroupApi } from './join-group.js';
+import { leaveGroupApi } from './leave-group.js';
+import { listGroupsApi } from './list-groups.js';
+import { offsetCommitApi } from './offset-commit.js';
+import { offsetFetchApi } from './offset-fetch.js';
+import { syncGroupApi } from './sync-group.js';
+import { alterConfigsApi } from './alter-configs.js';
+import { createPartitionsApi } from './create-partitions.js';
+import { createTopicsApi } from './create-topics.js';
+import { deleteRecordsApi } from './delete-records.js';
+import { deleteTopicsApi } from './delete-topics.js';
+import { describeConfigsApi } from './describe-configs.js';
+import { incrementalAlterConfigsApi } from './incremental-alter-configs.js';
 
 const apis: ApiHandler[] = [];
 const byKey = new Map<number, ApiHandler>();
@@ -30,6 +51,33 @@ register(
   metadataApi,
   findCoordinatorApi,
   apiVersionsApi(() => apis),
+);
+
+// Idempotent producer and transactions (broker-spec §6.2, §6.3).
+register(initProducerIdApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi);
+
+// Classic consumer groups and committed offsets (broker-spec §7).
+register(
+  offsetCommitApi,
+  offsetFetchApi,
+  joinGroupApi,
+  heartbeatApi,
+  leaveGroupApi,
+  syncGroupApi,
+  describeGroupsApi,
+  listGroupsApi,
+  deleteGroupsApi,
+);
+
+// Admin: topics, partitions, records and configs (broker-spec §3 "Other admin APIs").
+register(
+  createTopicsApi,
+  deleteTopicsApi,
+  deleteRecordsApi,
+  describeConfigsApi,
+  alterConfigsApi,
+  createPartitionsApi,
+  incrementalAlterConfigsApi,
 );
 
 export function apiByKey(key: number): ApiHandler | undefined {

@@ -13,7 +13,6 @@
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Reader } from '../../protocol/reader.js';
 import { Writer } from '../../protocol/writer.js';
-import { numericConfig } from '../state/topic-configs.js';
 import { type ApiHandler, CloseConnection, type RequestContext } from './api-handler.js';
 
 interface PartitionResult {
@@ -55,7 +54,7 @@ export const produceApi: ApiHandler = {
         if (p.records === null || p.records.length === 0) return fail(ErrorCode.CORRUPT_MESSAGE, 'empty records');
         const txnCheck = state.checkTransactionalProduce(transactionalId, p.records, t.name, p.index);
         if (txnCheck !== ErrorCode.NONE) return fail(txnCheck);
-        const result = log.append(p.records, numericConfig(topic.configs, 'max.message.bytes'));
+        const result = log.append(p.records, state.topics.numericConfig(topic, 'max.message.bytes'));
         if (result.errorCode !== ErrorCode.NONE) return fail(result.errorCode, result.message ?? null);
         return { index: p.index, errorCode: 0, baseOffset: result.baseOffset, logStartOffset: log.logStartOffset, message: null };
       });

@@ -10,6 +10,7 @@ import {
   type BatchHeader,
   buildControlBatch,
   controlType,
+  type DecodedRecord,
   decodeRecords,
   LOG_OVERHEAD,
   readBatchHeader,
@@ -45,6 +46,49 @@ export interface ReadResult {
 
 const RECENT_BATCHES = 5;
 
+/**
+ * The records of a stored batch, or null when the broker cannot read them: compressed,
+ * or records that do not parse (only the header and CRC are checked on produce). Callers
+ * then answer from the batch header, as for a compressed batch.
+ */
+function decodeRecordsOrNull(batch: Buffer): DecodedRecord[] | null {
+  try {
+    return decodeRecords(batch);
+  } catch {
+    return null;
+  }
+}
+const MAX_SEQUENCE = 0x7fffffff;
+
+/** Sequences are int32 and wrap from INT32_MAX to 0. */
+function nextSequence(seq: number): number {
+  return seq === MAX_SEQUENCE ? 0 : seq + 1;
+}
+
+function lastSequence(h: BatchHeader): number {
+  const last = h.baseSequence + h.lastOffsetDelta;
+  return last > MAX_SEQUENCE ? last - MAX_SEQUENCE - 1 : last;
+}
+
+/**
+ * Adds a batch to a producer's recent list in `into` (copy-on-write, so a validation
+ * pass can track batches without touching the partition's state), starting a fresh
+ * list on a new epoch. `fallback` is the state to extend when `into` has none.
+ */
+function trackProducer(
+  into: Map<number, ProducerEntry>,
+  h: BatchHeader,
+  fallback: ProducerEntry | undefined,
+  baseOffset: number,
+): void {
+  const base = into.get(h.producerId) ?? fallback;
+  const state: ProducerEntry =
+    !base || h.producerEpoch > base.epoch ? { epoch: h.producerEpoch, recent: [] } : { epoch: base.epoch, recent: [...base.recent] };
+  state.recent.push({ firstSeq: h.baseSequence, lastSeq: lastSequence(h), baseOffset });
+  if (state.recent.length > RECENT_BATCHES) state.recent.shift();
+  into.set(h.producerId, state);
+}
+
 export class PartitionLog {
   readonly entries: BatchEntry[] = [];
   readonly segments: Segment[] = [];
@@ -79,7 +123,9 @@ export class PartitionLog {
   get lastStableOffset(): number {
     let lso = this.nextOffset;
     for (const first of this.openTxns.values()) if (first < lso) lso = first;
-    return lso;
+    // DeleteRecords or retention may have moved the log start past an open transaction's
+    // first offset; Kafka never reports an LSO below the log start.
+    return Math.max(lso, this.logStartOffset);
   }
 
   get sizeBytes(): number {
@@ -102,52 +148,70 @@ export class PartitionLog {
       return { errorCode: code, baseOffset: -1, message: (err as Error).message };
     }
     for (const { header } of batches) {
-      if (header.size - LOG_OVERHEAD > maxMessageBytes) {
+      // Kafka compares the whole batch, log overhead included (1048588 = 1 MiB + 12).
+      if (header.size > maxMessageBytes) {
         return { errorCode: ErrorCode.MESSAGE_TOO_LARGE, baseOffset: -1, message: 'batch exceeds max.message.bytes' };
       }
       if ((header.attributes & Attr.CONTROL) !== 0) {
         return { errorCode: ErrorCode.INVALID_RECORD, baseOffset: -1, message: 'clients may not write control batches' };
       }
     }
-    let firstBase = -1;
-    for (const { header, data } of batches) {
-      const check = this.checkSequence(header);
-      if (check.duplicateOf !== undefined) {
-        if (firstBase < 0) firstBase = check.duplicateOf;
-        continue;
-      }
+    // Every batch's sequence is checked before any is appended, so a request that
+    // fails appends nothing (Kafka validates the whole entry first too).
+    const pending = new Map<number, ProducerEntry>();
+    const duplicateOf: (number | undefined)[] = [];
+    for (const { header } of batches) {
+      const check = this.checkSequence(header, pending);
       if (check.errorCode !== ErrorCode.NONE) return { errorCode: check.errorCode, baseOffset: -1 };
-      const base = this.appendBatch(data, header);
-      if (firstBase < 0) firstBase = base;
+      duplicateOf.push(check.duplicateOf);
+      if (check.duplicateOf === undefined && header.producerId >= 0) {
+        trackProducer(pending, header, this.producers.get(header.producerId), -1);
+      }
     }
+    let firstBase = -1;
+    batches.forEach(({ header, data }, i) => {
+      const base = duplicateOf[i] ?? this.appendBatch(data, header);
+      if (firstBase < 0) firstBase = base;
+    });
     return { errorCode: ErrorCode.NONE, baseOffset: firstBase };
   }
 
-  private checkSequence(h: BatchHeader): { errorCode: number; duplicateOf?: number } {
+  /**
+   * broker-spec §6.2: an older epoch is fenced (47); a newer epoch, or a producer this
+   * partition has not seen, must start at sequence 0 (else 45); a batch equal to one of
+   * the last five is a retry and answered with its original offset; otherwise the
+   * sequence must continue the last batch's (else 45). `pending` holds batches of the
+   * same request that are validated but not yet appended.
+   */
+  private checkSequence(h: BatchHeader, pending: Map<number, ProducerEntry>): { errorCode: number; duplicateOf?: number } {
     if (h.producerId < 0) return { errorCode: ErrorCode.NONE };
-    const state = this.producers.get(h.producerId);
-    const lastSeq = h.baseSequence + h.lastOffsetDelta;
+    const state = pending.get(h.producerId) ?? this.producers.get(h.producerId);
     if (!state || h.producerEpoch > state.epoch) {
       return { errorCode: h.baseSequence === 0 ? ErrorCode.NONE : ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER };
     }
     if (h.producerEpoch < state.epoch) return { errorCode: ErrorCode.INVALID_PRODUCER_EPOCH };
-    const dup = state.recent.find((b) => b.firstSeq === h.baseSequence && b.lastSeq === lastSeq);
+    const lastSeq = lastSequence(h);
+    const dup = state.recent.find((b) => b.firstSeq === h.baseSequence && b.lastSeq === lastSeq && b.baseOffset >= 0);
     if (dup) return { errorCode: ErrorCode.NONE, duplicateOf: dup.baseOffset };
     const last = state.recent[state.recent.length - 1];
-    const expected = last ? (last.lastSeq === 0x7fffffff ? 0 : last.lastSeq + 1) : 0;
+    const expected = last ? nextSequence(last.lastSeq) : 0;
     if (h.baseSequence !== expected) return { errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER };
     return { errorCode: ErrorCode.NONE };
   }
 
   private recordProducer(h: BatchHeader, baseOffset: number): void {
     if (h.producerId < 0 || h.baseSequence < 0) return;
-    let state = this.producers.get(h.producerId);
-    if (!state || h.producerEpoch > state.epoch) {
-      state = { epoch: h.producerEpoch, recent: [] };
-      this.producers.set(h.producerId, state);
-    }
-    state.recent.push({ firstSeq: h.baseSequence, lastSeq: h.baseSequence + h.lastOffsetDelta, baseOffset });
-    if (state.recent.length > RECENT_BATCHES) state.recent.shift();
+    trackProducer(this.producers, h, undefined, baseOffset);
+  }
+
+  /**
+   * A transaction marker carries the epoch the coordinator now holds for the producer;
+   * a bumped epoch (fencing, timeout) resets the sequence state so that the new epoch
+   * starts at 0 and the old one is rejected with INVALID_PRODUCER_EPOCH.
+   */
+  private recordMarker(producerId: number, producerEpoch: number): void {
+    const state = this.producers.get(producerId);
+    if (!state || producerEpoch > state.epoch) this.producers.set(producerId, { epoch: producerEpoch, recent: [] });
   }
 
   /** Appends one already-validated batch; returns its base offset. */
@@ -187,6 +251,7 @@ export class PartitionLog {
     });
     this.nextOffset = baseOffset + h.lastOffsetDelta + 1;
     if (isControl) {
+      this.recordMarker(h.producerId, h.producerEpoch);
       const first = this.openTxns.get(h.producerId);
       this.openTxns.delete(h.producerId);
       if (first !== undefined && controlType(data) === 0) {
@@ -271,7 +336,7 @@ export class PartitionLog {
     for (const e of this.entries) {
       if (e.maxTimestamp < timestamp || e.lastOffset < this.logStartOffset) continue;
       const data = e.segment.read([e])[0];
-      const records = data ? decodeRecords(data) : null;
+      const records = data ? decodeRecordsOrNull(data) : null;
       if (records) {
         for (const r of records) {
           const offset = e.baseOffset + r.offsetDelta;
@@ -299,26 +364,45 @@ export class PartitionLog {
   }
 
   /**
-   * Applies `retention.ms` and `retention.bytes` to closed segments, the way Kafka's
-   * `cleanup.policy=delete` does: whole segments, oldest first, never the active one.
+   * Applies `retention.ms` and `retention.bytes` the way Kafka's `cleanup.policy=delete`
+   * does (UnifiedLog.deletableSegments): whole segments, oldest first. A segment goes when
+   * its newest record is older than `retentionMs`, or while the log minus that segment
+   * still holds at least `retentionBytes`. A breaching active segment is rolled first, so
+   * a topic nobody writes to still expires.
    */
   enforceRetention(now: number, retentionMs: number, retentionBytes: number): void {
-    let size = this.sizeBytes;
-    while (this.segments.length > 1) {
-      const oldest = this.segments[0] as Segment;
+    let excessBytes = this.sizeBytes - retentionBytes;
+    for (;;) {
+      const oldest = this.segments[0];
+      if (!oldest || oldest.bytes === 0) return;
+      const newest = this.newestTimestamp(oldest);
+      const isExpired = retentionMs >= 0 && newest >= 0 && now - newest > retentionMs;
+      const isOversize = retentionBytes >= 0 && excessBytes - oldest.bytes >= 0;
+      if (!isExpired && !isOversize) return;
+      excessBytes -= oldest.bytes;
+      if (this.segments.length === 1) this.roll();
       const next = this.segments[1] as Segment;
-      const segEntries = this.entries.filter((e) => e.segment === oldest);
-      const newest = segEntries.reduce((m, e) => Math.max(m, e.maxTimestamp), -1);
-      const expired = retentionMs >= 0 && segEntries.length > 0 && now - newest > retentionMs;
-      const oversize = retentionBytes >= 0 && size - oldest.bytes >= retentionBytes;
-      if (!expired && !oversize) break;
-      size -= oldest.bytes;
       this.advanceLogStart(next.baseOffset);
       if (this.segments[0] === oldest) {
         this.segments.shift();
         oldest.remove();
       }
     }
+  }
+
+  /** The largest batch timestamp in `segment` (−1 if none); its entries lead the index. */
+  private newestTimestamp(segment: Segment): number {
+    let newest = -1;
+    for (const e of this.entries) {
+      if (e.segment !== segment) break;
+      if (e.maxTimestamp > newest) newest = e.maxTimestamp;
+    }
+    return newest;
+  }
+
+  /** Starts a new, empty active segment at the log end. */
+  private roll(): void {
+    this.segments.push(this.dir === null ? new MemorySegment(this.nextOffset) : new FileSegment(this.dir, this.nextOffset));
   }
 
   private recover(dir: string): void {

@@ -82,3 +82,41 @@ export function validateTopicConfig(name: string, value: string | null): string 
 export function numericConfig(configs: ReadonlyMap<string, string>, name: string): number {
   return Number(configs.get(name) ?? TOPIC_CONFIG_DEFAULTS[name] ?? '-1');
 }
+
+/**
+ * The broker configs each topic config falls back to, most specific first (Kafka's
+ * `ServerTopicConfigSynonyms`). DescribeConfigs lists those the broker has a value for
+ * as synonyms.
+ */
+export const TOPIC_CONFIG_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  'cleanup.policy': ['log.cleanup.policy'],
+  'compression.type': ['compression.type'],
+  'delete.retention.ms': ['log.cleaner.delete.retention.ms'],
+  'file.delete.delay.ms': ['log.segment.delete.delay.ms'],
+  'flush.messages': ['log.flush.interval.messages'],
+  'flush.ms': ['log.flush.interval.ms', 'log.flush.scheduler.interval.ms'],
+  'index.interval.bytes': ['log.index.interval.bytes'],
+  'local.retention.bytes': ['log.local.retention.bytes'],
+  'local.retention.ms': ['log.local.retention.ms'],
+  'max.compaction.lag.ms': ['log.cleaner.max.compaction.lag.ms'],
+  'max.message.bytes': ['message.max.bytes'],
+  'message.downconversion.enable': ['log.message.downconversion.enable'],
+  'message.timestamp.after.max.ms': ['log.message.timestamp.after.max.ms'],
+  'message.timestamp.before.max.ms': ['log.message.timestamp.before.max.ms'],
+  'message.timestamp.difference.max.ms': ['log.message.timestamp.difference.max.ms'],
+  'message.timestamp.type': ['log.message.timestamp.type'],
+  'min.cleanable.dirty.ratio': ['log.cleaner.min.cleanable.ratio'],
+  'min.compaction.lag.ms': ['log.cleaner.min.compaction.lag.ms'],
+  'min.insync.replicas': ['min.insync.replicas'],
+  preallocate: ['log.preallocate'],
+  'retention.bytes': ['log.retention.bytes'],
+  'retention.ms': ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'],
+  'segment.bytes': ['log.segment.bytes'],
+  'segment.index.bytes': ['log.index.size.max.bytes'],
+  'segment.jitter.ms': ['log.roll.jitter.ms', 'log.roll.jitter.hours'],
+  'segment.ms': ['log.roll.ms', 'log.roll.hours'],
+  'unclean.leader.election.enable': ['unclean.leader.election.enable'],
+};
+
+/** Topic configs whose value is a comma-separated list (IncrementalAlterConfigs APPEND / SUBTRACT). */
+export const LIST_TOPIC_CONFIGS: ReadonlySet<string> = new Set(['cleanup.policy']);

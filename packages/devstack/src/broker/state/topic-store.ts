@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Journal, JournalEvent } from './journal.js';
 import { PartitionLog } from './partition-log.js';
-import { numericConfig, validateTopicConfig } from './topic-configs.js';
+import { TOPIC_CONFIG_DEFAULTS, validateTopicConfig } from './topic-configs.js';
 
 export interface Topic {
   readonly name: string;
@@ -22,17 +22,50 @@ export interface TopicResult {
   message: string | null;
 }
 
+export interface DeleteRecordsResult {
+  errorCode: number;
+  /** The partition's log start offset afterwards; −1 on error. */
+  lowWatermark: number;
+}
+
 const OK: TopicResult = { errorCode: ErrorCode.NONE, message: null };
 const LEGAL_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
+/**
+ * The most partitions one CreateTopics or CreatePartitions request may add (Kafka's
+ * controller limit, ReplicationControlManager.MAX_PARTITIONS_PER_BATCH); above it the
+ * whole request fails with POLICY_VIOLATION.
+ */
+export const MAX_PARTITIONS_PER_REQUEST = 10_000;
+
 export class TopicStore {
   readonly topics = new Map<string, Topic>();
+  /** Kafka's topic defaults with this broker's own settings (`message.max.bytes`) applied. */
+  private readonly defaults: Readonly<Record<string, string>>;
 
   constructor(
     private readonly journal: Journal,
     private readonly dataDir: string | null,
-    private readonly defaultPartitions: number,
-  ) {}
+    readonly defaultPartitions: number,
+    /** Topic defaults the broker options override, e.g. `max.message.bytes` from `message.max.bytes`. */
+    readonly defaultOverrides: Readonly<Record<string, string>> = {},
+  ) {
+    this.defaults = { ...TOPIC_CONFIG_DEFAULTS, ...defaultOverrides };
+  }
+
+  /** The value a topic config has when the topic does not set it. */
+  defaultConfig(name: string): string | undefined {
+    return this.defaults[name];
+  }
+
+  /** A topic config's effective value: the topic's own, else the broker's default. */
+  config(topic: Topic, name: string): string | undefined {
+    return topic.configs.get(name) ?? this.defaults[name];
+  }
+
+  numericConfig(topic: Topic, name: string): number {
+    return Number(this.config(topic, name) ?? '-1');
+  }
 
   get(name: string): Topic | undefined {
     return this.topics.get(name);
@@ -99,7 +132,7 @@ export class TopicStore {
   }
 
   private addPartitions(topic: Topic, count: number): void {
-    const segmentBytes = numericConfig(topic.configs, 'segment.bytes');
+    const segmentBytes = this.numericConfig(topic, 'segment.bytes');
     for (let p = topic.partitions.length; p < count; p++) {
       topic.partitions.push(PartitionLog.open(topic.name, p, this.partitionDir(topic.name, p), segmentBytes));
     }
@@ -114,13 +147,35 @@ export class TopicStore {
     if (!topic) {
       return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: 'This server does not host this topic-partition.' };
     }
-    this.topics.delete(name);
+    this.drop(topic);
+    this.journal.append({ t: 'topic-delete', name });
+    return OK;
+  }
+
+  /** Forgets a topic and removes its data files. */
+  private drop(topic: Topic): void {
+    this.topics.delete(topic.name);
     for (const log of topic.partitions) {
       for (const seg of log.segments) seg.remove();
       if (log.dir) rmSync(log.dir, { recursive: true, force: true });
     }
-    this.journal.append({ t: 'topic-delete', name });
-    return OK;
+  }
+
+  /**
+   * DeleteRecords for one partition: moves its log start offset to `offset` (−1 means
+   * the high watermark). Beyond the high watermark (or negative) is OFFSET_OUT_OF_RANGE;
+   * at or below the current log start nothing changes.
+   */
+  deleteRecords(name: string, partition: number, offset: number): DeleteRecordsResult {
+    const log = this.partition(name, partition);
+    if (!log) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, lowWatermark: -1 };
+    const target = offset === -1 ? log.highWatermark : offset;
+    if (target < 0 || target > log.highWatermark) return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, lowWatermark: -1 };
+    if (target > log.logStartOffset) {
+      log.advanceLogStart(target);
+      this.journal.append({ t: 'log-start', topic: name, partition, offset: log.logStartOffset });
+    }
+    return { errorCode: ErrorCode.NONE, lowWatermark: log.logStartOffset };
   }
 
   createPartitions(name: string, count: number, validateOnly: boolean): TopicResult {
@@ -154,7 +209,7 @@ export class TopicStore {
     }
     if (validateOnly) return OK;
     topic.configs = next;
-    for (const log of topic.partitions) log.segmentBytes = numericConfig(next, 'segment.bytes');
+    for (const log of topic.partitions) log.segmentBytes = this.numericConfig(topic, 'segment.bytes');
     this.journal.append({ t: 'configs', name, configs: Object.fromEntries(next) });
     return OK;
   }
@@ -164,8 +219,8 @@ export class TopicStore {
     for (const topic of this.topics.values()) {
       const policy = topic.configs.get('cleanup.policy') ?? 'delete';
       if (!policy.includes('delete')) continue;
-      const retentionMs = numericConfig(topic.configs, 'retention.ms');
-      const retentionBytes = numericConfig(topic.configs, 'retention.bytes');
+      const retentionMs = this.numericConfig(topic, 'retention.ms');
+      const retentionBytes = this.numericConfig(topic, 'retention.bytes');
       for (const log of topic.partitions) {
         const before = log.logStartOffset;
         log.enforceRetention(now, retentionMs, retentionBytes);
@@ -183,12 +238,17 @@ export class TopicStore {
         this.topics.get(e['name'] as string) ??
           this.materialize(e['name'] as string, e['partitions'] as number, new Map(Object.entries(e['configs'] as Record<string, string>)));
         return true;
-      case 'topic-delete':
-        this.topics.delete(e['name'] as string);
+      case 'topic-delete': {
+        // The files went with the delete; this removes what replaying the create reopened.
+        const topic = this.topics.get(e['name'] as string);
+        if (topic) this.drop(topic);
         return true;
+      }
       case 'configs': {
         const topic = this.topics.get(e['name'] as string);
-        if (topic) topic.configs = new Map(Object.entries(e['configs'] as Record<string, string>));
+        if (!topic) return true;
+        topic.configs = new Map(Object.entries(e['configs'] as Record<string, string>));
+        for (const log of topic.partitions) log.segmentBytes = this.numericConfig(topic, 'segment.bytes');
         return true;
       }
       case 'partitions': {
