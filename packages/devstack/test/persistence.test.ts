@@ -15,10 +15,18 @@ interface BrokerProcess {
   child: ChildProcess;
 }
 
+// Every broker process is killed when the file ends, even if a test failed half-way.
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
 function spawnBroker(dataDir: string): Promise<BrokerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'broker-process.ts'), JSON.stringify({ dataDir })], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -66,6 +74,7 @@ async function readAll(kafka: Kafka, topic: string, expected: number): Promise<{
 describe('persistence with a data directory', () => {
   const dirs: string[] = [];
   after(() => {
+    for (const c of children) c.kill('SIGKILL');
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 

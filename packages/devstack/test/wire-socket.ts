@@ -4,6 +4,7 @@
  * did — answered, closed the connection, or stayed silent — instead of failing on it.
  */
 import { connect, type Socket } from 'node:net';
+import { crc32c } from '../src/protocol/crc32c.js';
 import { Writer } from '../src/protocol/writer.js';
 
 export type WireOutcome = { kind: 'response'; correlationId: number; body: Buffer } | { kind: 'closed' } | { kind: 'silent' };
@@ -15,6 +16,38 @@ export function requestFrame(apiKey: number, apiVersion: number, correlationId: 
   const size = Buffer.allocUnsafe(4);
   size.writeInt32BE(head.length + payload.length);
   return Buffer.concat([size, head, payload]);
+}
+
+function zigzag(w: Writer, v: number): Writer {
+  return w.uvarint(v >= 0 ? v * 2 : -v * 2 - 1);
+}
+
+/** An uncompressed, non-idempotent v2 record batch of `values` (null keys), CRC included. */
+export function recordBatch(values: readonly string[], timestampMs = Date.now()): Buffer {
+  const records = values.map((value, i) => {
+    const v = Buffer.from(value);
+    const head = zigzag(zigzag(zigzag(new Writer(16).int8(0), 0), i), -1);
+    zigzag(head, v.length);
+    const body = Buffer.concat([head.toBuffer(), v, zigzag(new Writer(2), 0).toBuffer()]);
+    return Buffer.concat([zigzag(new Writer(5), body.length).toBuffer(), body]);
+  });
+  const payload = Buffer.concat(records);
+  const batch = Buffer.alloc(61 + payload.length);
+  batch.writeBigInt64BE(0n, 0);
+  batch.writeInt32BE(batch.length - 12, 8);
+  batch.writeInt32BE(-1, 12);
+  batch.writeInt8(2, 16);
+  batch.writeInt16BE(0, 21);
+  batch.writeInt32BE(values.length - 1, 23);
+  batch.writeBigInt64BE(BigInt(timestampMs), 27);
+  batch.writeBigInt64BE(BigInt(timestampMs), 35);
+  batch.writeBigInt64BE(-1n, 43);
+  batch.writeInt16BE(-1, 51);
+  batch.writeInt32BE(-1, 53);
+  batch.writeInt32BE(values.length, 57);
+  payload.copy(batch, 61);
+  batch.writeUInt32BE(crc32c(batch.subarray(21)), 17);
+  return batch;
 }
 
 export class WireSocket {

@@ -21,6 +21,7 @@ export class Connection {
   private isBusy = false;
   private isClosed = false;
   private readonly clientHost: string;
+  private readonly closed = new AbortController();
 
   constructor(
     private readonly socket: Socket,
@@ -32,6 +33,7 @@ export class Connection {
     socket.on('error', () => this.close());
     socket.on('close', () => {
       this.isClosed = true;
+      this.closed.abort();
     });
   }
 
@@ -131,7 +133,14 @@ export class Connection {
       }
       // Request header v2 (flexible versions; here only ApiVersions v3) ends with tags.
       if (apiKey === 18 && apiVersion >= 3) r.skipTags();
-      const ctx: RequestContext = { state: this.state, apiVersion, correlationId, clientId, clientHost: this.clientHost };
+      const ctx: RequestContext = {
+        state: this.state,
+        apiVersion,
+        correlationId,
+        clientId,
+        clientHost: this.clientHost,
+        connectionClosed: this.closed.signal,
+      };
       const pending = api.handle(r, ctx);
       const body = pending instanceof Promise ? await pending : pending;
       if (body !== null && !this.isClosed) await this.respond(correlationId, body);
@@ -146,6 +155,9 @@ export class Connection {
   }
 
   private respond(correlationId: number, body: Writer): Promise<void> | undefined {
+    // A destroyed socket never emits 'drain' or 'close' again: waiting would stall this
+    // connection's request loop forever.
+    if (this.socket.destroyed) return undefined;
     const chunks = body.toChunks();
     const head = Buffer.allocUnsafe(8);
     head.writeInt32BE(4 + body.length, 0);
@@ -155,7 +167,7 @@ export class Connection {
     let isFull = false;
     for (const c of chunks) isFull = !this.socket.write(c);
     this.socket.uncork();
-    if (!isFull) return undefined;
+    if (!isFull || this.socket.destroyed) return undefined;
     return new Promise((resolve) => {
       const done = (): void => {
         this.socket.off('drain', done);

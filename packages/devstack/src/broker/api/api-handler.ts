@@ -14,6 +14,11 @@ export interface RequestContext {
   readonly clientId: string | null;
   /** As Kafka reports it in DescribeGroups: `/127.0.0.1`. */
   readonly clientHost: string;
+  /**
+   * Aborted when the client's connection closes. A parked request (long-poll Fetch)
+   * stops waiting then, so abandoned long polls do not pile up; its answer is dropped.
+   */
+  readonly connectionClosed?: AbortSignal;
 }
 
 export interface ApiHandler {

@@ -158,7 +158,7 @@ export const fetchApi: ApiHandler = {
     const { state } = ctx;
     const minBytes = Math.max(1, f.minBytes);
     if (f.maxWaitMs > 0 && availableBytes(state, f) < minBytes) {
-      await state.waiters.wait(f.maxWaitMs, () => availableBytes(state, f) >= minBytes);
+      await state.waiters.wait(f.maxWaitMs, () => availableBytes(state, f) >= minBytes, ctx.connectionClosed);
     }
     return encode(ctx.apiVersion, collect(state, f).topics);
   },

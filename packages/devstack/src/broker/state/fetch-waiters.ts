@@ -11,20 +11,31 @@ interface Waiter {
 export class FetchWaiters {
   private readonly waiters = new Set<Waiter>();
 
-  /** Resolves when `isReady()` holds after a notify, or after `maxWaitMs`. */
-  wait(maxWaitMs: number, isReady: () => boolean): Promise<void> {
+  /** Resolves when `isReady()` holds after a notify, after `maxWaitMs`, or when `abandoned` aborts. */
+  wait(maxWaitMs: number, isReady: () => boolean, abandoned?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
+      if (abandoned?.aborted) {
+        resolve();
+        return;
+      }
       const waiter: Waiter = {
         isReady,
         done: () => {
           clearTimeout(timer);
+          abandoned?.removeEventListener('abort', waiter.done);
           this.waiters.delete(waiter);
           resolve();
         },
       };
       const timer = setTimeout(waiter.done, Math.max(0, maxWaitMs));
+      abandoned?.addEventListener('abort', waiter.done, { once: true });
       this.waiters.add(waiter);
     });
+  }
+
+  /** How many requests are parked (diagnostics and tests). */
+  get size(): number {
+    return this.waiters.size;
   }
 
   notify(): void {
