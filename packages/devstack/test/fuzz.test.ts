@@ -47,7 +47,10 @@ function frame(rng: Rng, target: Target): Buffer {
   const body = rng.chance(0.9) ? mutate(target.body, rng) : target.body;
   const apiKey = rng.chance(0.97) ? target.apiKey : rng.int(70) - 2;
   const apiVersion = rng.chance(0.93) ? target.apiVersion : rng.int(16) - 2;
-  const head = new Writer(32).int16(apiKey).int16(apiVersion).int32(rng.int(1 << 30));
+  const head = new Writer(32)
+    .int16(apiKey)
+    .int16(apiVersion)
+    .int32(rng.int(1 << 30));
   head.nullableString(rng.pick([null, 'fuzz', '', 'x'.repeat(300)]));
   let bytes: Buffer = Buffer.concat([head.toBuffer(), body]);
   // Sometimes the header itself is damaged.
@@ -89,7 +92,11 @@ describe('fuzzing', () => {
     const errors: string[] = [];
     await withBroker(
       async (broker) => {
-        const names: TemplateNames = { topic: uniqueName('fuzz'), group: uniqueName('fuzz-g'), transactionalId: uniqueName('fuzz-txn') };
+        const names: TemplateNames = {
+          topic: uniqueName('fuzz'),
+          group: uniqueName('fuzz-g'),
+          transactionalId: uniqueName('fuzz-txn'),
+        };
         const all = targets(names);
         // Data to fetch, and a topic the mutated admin requests can act on.
         const producer = kafkaFor(broker).producer();
@@ -120,7 +127,9 @@ describe('fuzzing', () => {
           wire?.close();
         };
         await Promise.all(Array.from({ length: CONNECTIONS }, (_, w) => worker(w)));
-        t.diagnostic(`${sent} frames: ${outcomes.response} answered, ${outcomes.closed} closed, ${outcomes.silent} silent`);
+        t.diagnostic(
+          `${sent} frames: ${outcomes.response} answered, ${outcomes.closed} closed, ${outcomes.silent} silent`,
+        );
         assert.ok(sent >= 1000, `only ${sent} frames sent before the deadline`);
         assert.ok(outcomes.response > sent / 10, 'too few requests got past decoding to be a useful fuzz');
         await assertStillServes(broker);
@@ -149,7 +158,13 @@ describe('fuzzing', () => {
         const label = `${api.name} v${target.apiVersion}`;
         for (let i = 0; i < 150 * SCALE; i++) {
           const body = mutate(target.body, rng);
-          const ctx: RequestContext = { state, apiVersion: target.apiVersion, correlationId: i, clientId: 'fuzz', clientHost: '/127.0.0.1' };
+          const ctx: RequestContext = {
+            state,
+            apiVersion: target.apiVersion,
+            correlationId: i,
+            clientId: 'fuzz',
+            clientHost: '/127.0.0.1',
+          };
           try {
             const result = api.handle(new Reader(body), ctx);
             // Parked requests (long-poll fetches, joins) settle when the state closes.

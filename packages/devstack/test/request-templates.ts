@@ -28,7 +28,12 @@ const templates: Record<number, Template> = {
   },
   // Fetch
   1: (v, n) => {
-    const w = new Writer().int32(-1).int32(50).int32(1).int32(1 << 20).int8(v % 2);
+    const w = new Writer()
+      .int32(-1)
+      .int32(50)
+      .int32(1)
+      .int32(1 << 20)
+      .int8(v % 2);
     if (v >= 7) w.int32(0).int32(-1);
     topicPartitions(w, n.topic, (x, p) => {
       x.int32(p);
@@ -136,7 +141,12 @@ const templates: Record<number, Template> = {
   // InitProducerId
   22: (v, n) => new Writer().nullableString(v === 0 ? null : n.transactionalId).int32(60_000),
   // AddPartitionsToTxn
-  24: (_v, n) => new Writer().string(n.transactionalId).int64(1).int16(0).array([n.topic], (x, t) => x.string(t).array([0], (y, p) => y.int32(p))),
+  24: (_v, n) =>
+    new Writer()
+      .string(n.transactionalId)
+      .int64(1)
+      .int16(0)
+      .array([n.topic], (x, t) => x.string(t).array([0], (y, p) => y.int32(p))),
   // AddOffsetsToTxn
   25: (_v, n) => new Writer().string(n.transactionalId).int64(1).int16(0).string(n.group),
   // EndTxn
@@ -155,22 +165,49 @@ const templates: Record<number, Template> = {
         [2, n.topic],
         [4, '1'],
       ] as const,
-      (x, [type, name]) => x.int8(type).string(name).nullableArray(type === 2 ? null : ['num.partitions'], (y, k) => y.string(k)),
+      (x, [type, name]) =>
+        x
+          .int8(type)
+          .string(name)
+          .nullableArray(type === 2 ? null : ['num.partitions'], (y, k) => y.string(k)),
     );
     if (v >= 1) w.bool(true);
     return w;
   },
   // AlterConfigs
   33: (_v, n) =>
-    new Writer().array([n.topic], (x, t) => x.int8(2).string(t).array([['retention.ms', '100000'] as const], (y, [k, val]) => y.string(k).nullableString(val))).bool(false),
+    new Writer()
+      .array([n.topic], (x, t) =>
+        x
+          .int8(2)
+          .string(t)
+          .array([['retention.ms', '100000'] as const], (y, [k, val]) => y.string(k).nullableString(val)),
+      )
+      .bool(false),
   // CreatePartitions
-  37: (_v, n) => new Writer().array([n.topic], (x, t) => x.string(t).int32(3).nullableArray(null, () => {})).int32(1000).bool(true),
+  37: (_v, n) =>
+    new Writer()
+      .array([n.topic], (x, t) =>
+        x
+          .string(t)
+          .int32(3)
+          .nullableArray(null, () => {}),
+      )
+      .int32(1000)
+      .bool(true),
   // DeleteGroups
   42: (_v, n) => new Writer().array([n.group], (x, g) => x.string(g)),
   // IncrementalAlterConfigs
   44: (_v, n) =>
     new Writer()
-      .array([n.topic], (x, t) => x.int8(2).string(t).array([['cleanup.policy', 2, 'compact']] as const, (y, [k, op, val]) => y.string(k).int8(op).nullableString(val)))
+      .array([n.topic], (x, t) =>
+        x
+          .int8(2)
+          .string(t)
+          .array([['cleanup.policy', 2, 'compact']] as const, (y, [k, op, val]) =>
+            y.string(k).int8(op).nullableString(val),
+          ),
+      )
       .bool(true),
 };
 

@@ -7,10 +7,19 @@ import { connect, type Socket } from 'node:net';
 import { crc32c } from '../src/protocol/crc32c.js';
 import { Writer } from '../src/protocol/writer.js';
 
-export type WireOutcome = { kind: 'response'; correlationId: number; body: Buffer } | { kind: 'closed' } | { kind: 'silent' };
+export type WireOutcome =
+  | { kind: 'response'; correlationId: number; body: Buffer }
+  | { kind: 'closed' }
+  | { kind: 'silent' };
 
 /** Request header v1 (api key, version, correlation id, client id) followed by `body`. */
-export function requestFrame(apiKey: number, apiVersion: number, correlationId: number, body: Buffer | Writer, clientId = 'wire-test'): Buffer {
+export function requestFrame(
+  apiKey: number,
+  apiVersion: number,
+  correlationId: number,
+  body: Buffer | Writer,
+  clientId = 'wire-test',
+): Buffer {
   const payload = body instanceof Writer ? body.toBuffer() : body;
   const head = new Writer(32).int16(apiKey).int16(apiVersion).int32(correlationId).nullableString(clientId).toBuffer();
   const size = Buffer.allocUnsafe(4);
@@ -48,6 +57,15 @@ export function recordBatch(values: readonly string[], timestampMs = Date.now())
   payload.copy(batch, 61);
   batch.writeUInt32BE(crc32c(batch.subarray(21)), 17);
   return batch;
+}
+
+/** A Fetch v4–v11 body for one partition (read_uncommitted, no sessions, no rack). */
+export function fetchBody(topic: string, partition: number, offset: bigint, maxWaitMs: number): Writer {
+  const fetch = new Writer().int32(-1).int32(maxWaitMs).int32(1).int32(1 << 20).int8(0).int32(0).int32(-1);
+  fetch.array([topic], (w, t) =>
+    w.string(t).array([partition], (x, p) => x.int32(p).int32(-1).int64(offset).int64(-1).int32(1 << 20)),
+  );
+  return fetch.array([], () => {}).string('');
 }
 
 export class WireSocket {

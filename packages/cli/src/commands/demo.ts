@@ -76,7 +76,7 @@ async function run(args: readonly string[], { stdout, stderr, signal }: CommandC
     }
     return 0;
   } catch (err) {
-    stderr.write(`tributary demo: failed: ${(err as Error).stack ?? String(err)}\n`);
+    stderr.write(`tributary demo: failed: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   } finally {
     clearTimeout(timer);

@@ -33,9 +33,20 @@ export const alterConfigsApi: ApiHandler = {
     for (const r of resources) seen.set(keyOf(r), (seen.get(keyOf(r)) ?? 0) + 1);
     const results = resources.map((r) => {
       const base = { type: r.type, name: r.name };
-      if ((seen.get(keyOf(r)) ?? 0) > 1) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, message: `Duplicate resource ${r.name} in request.` };
-      if (r.type === ResourceType.TOPIC) return { ...base, ...state.topics.alterConfigs(r.name, r.configs, isValidateOnly) };
-      if (r.type === ResourceType.BROKER) return { ...base, ...brokerAlterResult(r.name, r.configs.map(([n]) => n), state.options, state.port) };
+      if ((seen.get(keyOf(r)) ?? 0) > 1)
+        return { ...base, errorCode: ErrorCode.INVALID_REQUEST, message: `Duplicate resource ${r.name} in request.` };
+      if (r.type === ResourceType.TOPIC)
+        return { ...base, ...state.topics.alterConfigs(r.name, r.configs, isValidateOnly) };
+      if (r.type === ResourceType.BROKER)
+        return {
+          ...base,
+          ...brokerAlterResult(
+            r.name,
+            r.configs.map(([n]) => n),
+            state.options,
+            state.port,
+          ),
+        };
       return { ...base, errorCode: ErrorCode.INVALID_REQUEST, message: `Unsupported resource type ${r.type}` };
     });
 

@@ -44,7 +44,11 @@ export const createPartitionsApi: ApiHandler = {
 
     const results = topics.map((t): { name: string } & TopicResult => {
       if (isTooLarge) {
-        return { name: t.name, errorCode: ErrorCode.POLICY_VIOLATION, message: 'Excessively large number of partitions per request.' };
+        return {
+          name: t.name,
+          errorCode: ErrorCode.POLICY_VIOLATION,
+          message: 'Excessively large number of partitions per request.',
+        };
       }
       if ((seen.get(t.name) ?? 0) > 1) {
         return { name: t.name, errorCode: ErrorCode.INVALID_REQUEST, message: 'Duplicate topic in request.' };

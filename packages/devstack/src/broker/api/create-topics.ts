@@ -38,12 +38,16 @@ function checkAssignments(t: CreatableTopic, nodeId: number): TopicResult | null
   if (t.numPartitions !== -1 || t.replicationFactor !== -1) {
     return {
       errorCode: ErrorCode.INVALID_REQUEST,
-      message: 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+      message:
+        'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
     };
   }
   const indexes = t.assignments.map((a) => a.partition).sort((a, b) => a - b);
   if (indexes.some((p, i) => p !== i)) {
-    return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, message: 'Partitions should be consecutive and start from 0.' };
+    return {
+      errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+      message: 'Partitions should be consecutive and start from 0.',
+    };
   }
   for (const a of t.assignments) {
     const unknown = a.brokerIds.find((id) => id !== nodeId);
@@ -81,10 +85,18 @@ export const createTopicsApi: ApiHandler = {
 
     const results = topics.map((t): { name: string } & TopicResult => {
       if (isTooLarge) {
-        return { name: t.name, errorCode: ErrorCode.POLICY_VIOLATION, message: 'Excessively large number of partitions per request.' };
+        return {
+          name: t.name,
+          errorCode: ErrorCode.POLICY_VIOLATION,
+          message: 'Excessively large number of partitions per request.',
+        };
       }
       if ((seen.get(t.name) ?? 0) > 1) {
-        return { name: t.name, errorCode: ErrorCode.INVALID_REQUEST, message: `Found multiple entries for topic ${t.name} in the request.` };
+        return {
+          name: t.name,
+          errorCode: ErrorCode.INVALID_REQUEST,
+          message: `Found multiple entries for topic ${t.name} in the request.`,
+        };
       }
       let partitions = t.numPartitions;
       if (t.assignments.length > 0) {
@@ -92,7 +104,10 @@ export const createTopicsApi: ApiHandler = {
         if (problem) return { name: t.name, ...problem };
         partitions = t.assignments.length;
       }
-      return { name: t.name, ...state.topics.create(t.name, partitions, t.replicationFactor, t.configs, isValidateOnly) };
+      return {
+        name: t.name,
+        ...state.topics.create(t.name, partitions, t.replicationFactor, t.configs, isValidateOnly),
+      };
     });
 
     const w = new Writer(64 + results.length * 64);

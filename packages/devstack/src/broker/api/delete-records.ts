@@ -27,7 +27,10 @@ export const deleteRecordsApi: ApiHandler = {
 
     const results = topics.map((t) => ({
       name: t.name,
-      partitions: t.partitions.map((p) => ({ index: p.index, ...state.topics.deleteRecords(t.name, p.index, p.offset) })),
+      partitions: t.partitions.map((p) => ({
+        index: p.index,
+        ...state.topics.deleteRecords(t.name, p.index, p.offset),
+      })),
     }));
     state.waiters.notify();
 

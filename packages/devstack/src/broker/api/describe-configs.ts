@@ -15,7 +15,13 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Reader } from '../../protocol/reader.js';
 import { Writer } from '../../protocol/writer.js';
 import type { BrokerState } from '../broker-state.js';
-import { type BrokerConfigEntry, brokerConfigs, brokerResourceProblem, ConfigSource, ResourceType } from '../state/broker-configs.js';
+import {
+  type BrokerConfigEntry,
+  brokerConfigs,
+  brokerResourceProblem,
+  ConfigSource,
+  ResourceType,
+} from '../state/broker-configs.js';
 import { TOPIC_CONFIG_DEFAULTS, TOPIC_CONFIG_SYNONYMS } from '../state/topic-configs.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
@@ -36,12 +42,19 @@ interface ResourceResult {
 
 const TOPIC_CONFIG_NAMES = Object.keys(TOPIC_CONFIG_DEFAULTS).sort();
 
-function describeTopic(state: BrokerState, name: string, keys: Set<string> | null, broker: Map<string, BrokerConfigEntry>): ResourceResult {
+function describeTopic(
+  state: BrokerState,
+  name: string,
+  keys: Set<string> | null,
+  broker: Map<string, BrokerConfigEntry>,
+): ResourceResult {
   const base = { type: ResourceType.TOPIC, name, configs: [] };
-  const invalid = state.topics.get(name) ? null : state.topics.validateName(name);
-  if (invalid) return { ...base, errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, message: invalid };
   const topic = state.topics.get(name);
-  if (!topic) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `Topic ${name} does not exist.` };
+  if (!topic) {
+    const invalid = state.topics.validateName(name);
+    if (invalid) return { ...base, errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, message: invalid };
+    return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `Topic ${name} does not exist.` };
+  }
   const configs = TOPIC_CONFIG_NAMES.filter((n) => keys === null || keys.has(n)).map((n): ConfigEntry => {
     const own = topic.configs.get(n);
     const fallback = state.topics.defaultConfig(n) ?? null;
@@ -52,12 +65,22 @@ function describeTopic(state: BrokerState, name: string, keys: Set<string> | nul
       return entry && entry.value !== null ? [{ name: s, value: entry.value, source: entry.source }] : [];
     });
     if (own === undefined) return { name: n, value: fallback, source: defaultSource, synonyms };
-    return { name: n, value: own, source: ConfigSource.DYNAMIC_TOPIC_CONFIG, synonyms: [{ name: n, value: own, source: ConfigSource.DYNAMIC_TOPIC_CONFIG }, ...synonyms] };
+    return {
+      name: n,
+      value: own,
+      source: ConfigSource.DYNAMIC_TOPIC_CONFIG,
+      synonyms: [{ name: n, value: own, source: ConfigSource.DYNAMIC_TOPIC_CONFIG }, ...synonyms],
+    };
   });
   return { ...base, errorCode: ErrorCode.NONE, message: null, configs };
 }
 
-function describeBroker(state: BrokerState, name: string, keys: Set<string> | null, broker: Map<string, BrokerConfigEntry>): ResourceResult {
+function describeBroker(
+  state: BrokerState,
+  name: string,
+  keys: Set<string> | null,
+  broker: Map<string, BrokerConfigEntry>,
+): ResourceResult {
   const base = { type: ResourceType.BROKER, name, configs: [] };
   const problem = brokerResourceProblem(name, state.nodeId);
   if (problem) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, message: problem };
@@ -65,7 +88,12 @@ function describeBroker(state: BrokerState, name: string, keys: Set<string> | nu
   if (name === '') return { ...base, errorCode: ErrorCode.NONE, message: null };
   const configs = [...broker.values()]
     .filter((e) => keys === null || keys.has(e.name))
-    .map((e): ConfigEntry => ({ ...e, synonyms: e.value === null ? [] : [{ name: e.name, value: e.value, source: e.source }] }));
+    .map(
+      (e): ConfigEntry => ({
+        ...e,
+        synonyms: e.value === null ? [] : [{ name: e.name, value: e.value, source: e.source }],
+      }),
+    );
   return { ...base, errorCode: ErrorCode.NONE, message: null, configs };
 }
 
@@ -89,7 +117,13 @@ export const describeConfigsApi: ApiHandler = {
       const keys = res.keys === null ? null : new Set(res.keys);
       if (res.type === ResourceType.TOPIC) return describeTopic(state, res.name, keys, broker);
       if (res.type === ResourceType.BROKER) return describeBroker(state, res.name, keys, broker);
-      return { errorCode: ErrorCode.INVALID_REQUEST, message: `Unsupported resource type ${res.type}`, type: res.type, name: res.name, configs: [] };
+      return {
+        errorCode: ErrorCode.INVALID_REQUEST,
+        message: `Unsupported resource type ${res.type}`,
+        type: res.type,
+        name: res.name,
+        configs: [],
+      };
     });
 
     const w = new Writer(1024);
@@ -98,11 +132,14 @@ export const describeConfigsApi: ApiHandler = {
       x.int16(r.errorCode).nullableString(r.message).int8(r.type).string(r.name);
       x.array(r.configs, (y, c) => {
         // Topic configs can be altered; broker ones come from the start options.
-        y.string(c.name).nullableString(c.value).bool(r.type === ResourceType.BROKER);
+        y.string(c.name)
+          .nullableString(c.value)
+          .bool(r.type === ResourceType.BROKER);
         if (v === 0) y.bool(c.source === ConfigSource.DEFAULT_CONFIG);
         else y.int8(c.source);
         y.bool(false);
-        if (v >= 1) y.array(includeSynonyms ? c.synonyms : [], (z, s) => z.string(s.name).nullableString(s.value).int8(s.source));
+        if (v >= 1)
+          y.array(includeSynonyms ? c.synonyms : [], (z, s) => z.string(s.name).nullableString(s.value).int8(s.source));
       });
     });
     return w;

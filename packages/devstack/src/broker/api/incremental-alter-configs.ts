@@ -35,9 +35,11 @@ function listValue(value: string | undefined): string[] {
 /** Applies the operations to a copy of the topic's configs, then stores the result. */
 function alterTopic(state: BrokerState, name: string, ops: readonly ConfigOp[], isValidateOnly: boolean): TopicResult {
   const topic = state.topics.get(name);
-  if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `The topic '${name}' does not exist.` };
+  if (!topic)
+    return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `The topic '${name}' does not exist.` };
   const names = ops.map((o) => o.name);
-  if (new Set(names).size !== names.length) return { errorCode: ErrorCode.INVALID_REQUEST, message: 'Error due to duplicate config keys' };
+  if (new Set(names).size !== names.length)
+    return { errorCode: ErrorCode.INVALID_REQUEST, message: 'Error due to duplicate config keys' };
   const next = new Map(topic.configs);
   for (const { name: key, op, value } of ops) {
     const unknown = validateTopicConfig(key, null);
@@ -49,19 +51,25 @@ function alterTopic(state: BrokerState, name: string, ops: readonly ConfigOp[], 
     if (op !== OpType.SET && op !== OpType.APPEND && op !== OpType.SUBTRACT) {
       return { errorCode: ErrorCode.INVALID_REQUEST, message: `Unknown config operation ${op} for ${key}` };
     }
-    if (value === null) return { errorCode: ErrorCode.INVALID_REQUEST, message: `Null value not supported for : ${key}` };
+    if (value === null)
+      return { errorCode: ErrorCode.INVALID_REQUEST, message: `Null value not supported for : ${key}` };
     if (op === OpType.SET) {
       next.set(key, value);
       continue;
     }
     if (!LIST_TOPIC_CONFIGS.has(key)) {
       const verb = op === OpType.APPEND ? 'append' : 'subtract';
-      return { errorCode: ErrorCode.INVALID_CONFIG, message: `Config value ${verb} is not allowed for config key: ${key}` };
+      return {
+        errorCode: ErrorCode.INVALID_CONFIG,
+        message: `Config value ${verb} is not allowed for config key: ${key}`,
+      };
     }
     const current = listValue(next.get(key) ?? state.topics.defaultConfig(key));
     const operands = listValue(value);
     const updated =
-      op === OpType.APPEND ? [...current, ...operands.filter((v) => !current.includes(v))] : current.filter((v) => !operands.includes(v));
+      op === OpType.APPEND
+        ? [...current, ...operands.filter((v) => !current.includes(v))]
+        : current.filter((v) => !operands.includes(v));
     next.set(key, updated.join(','));
   }
   return state.topics.alterConfigs(name, [...next], isValidateOnly);
@@ -86,9 +94,19 @@ export const incrementalAlterConfigsApi: ApiHandler = {
     for (const r of resources) seen.set(keyOf(r), (seen.get(keyOf(r)) ?? 0) + 1);
     const results = resources.map((r) => {
       const base = { type: r.type, name: r.name };
-      if ((seen.get(keyOf(r)) ?? 0) > 1) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, message: `Duplicate resource ${r.name} in request.` };
+      if ((seen.get(keyOf(r)) ?? 0) > 1)
+        return { ...base, errorCode: ErrorCode.INVALID_REQUEST, message: `Duplicate resource ${r.name} in request.` };
       if (r.type === ResourceType.TOPIC) return { ...base, ...alterTopic(state, r.name, r.ops, isValidateOnly) };
-      if (r.type === ResourceType.BROKER) return { ...base, ...brokerAlterResult(r.name, r.ops.map((o) => o.name), state.options, state.port) };
+      if (r.type === ResourceType.BROKER)
+        return {
+          ...base,
+          ...brokerAlterResult(
+            r.name,
+            r.ops.map((o) => o.name),
+            state.options,
+            state.port,
+          ),
+        };
       return { ...base, errorCode: ErrorCode.INVALID_REQUEST, message: `Unsupported resource type ${r.type}` };
     });
 

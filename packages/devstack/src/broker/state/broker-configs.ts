@@ -122,7 +122,8 @@ export function brokerAlterResult(
   if (configNames.length === 0) return { errorCode: ErrorCode.NONE, message: null };
   const known = new Set(brokerConfigs(options, port).map((e) => e.name));
   const unknown = configNames.filter((n) => !known.has(n));
-  if (unknown.length > 0) return { errorCode: ErrorCode.INVALID_CONFIG, message: `Unknown broker configs: ${unknown.join(', ')}` };
+  if (unknown.length > 0)
+    return { errorCode: ErrorCode.INVALID_CONFIG, message: `Unknown broker configs: ${unknown.join(', ')}` };
   return {
     errorCode: ErrorCode.INVALID_REQUEST,
     message: `Cannot update these configs dynamically: ${configNames.join(', ')} (the embedded broker takes them from its start options)`,

@@ -58,6 +58,7 @@ function decodeRecordsOrNull(batch: Buffer): DecodedRecord[] | null {
     return null;
   }
 }
+
 const MAX_SEQUENCE = 0x7fffffff;
 
 /** Sequences are int32 and wrap from INT32_MAX to 0. */

@@ -13,7 +13,7 @@ import { TOPIC_CONFIG_DEFAULTS, validateTopicConfig } from './topic-configs.js';
 export interface Topic {
   readonly name: string;
   readonly partitions: PartitionLog[];
-  /** Dynamic (explicitly set) configs only; defaults live in TOPIC_CONFIG_DEFAULTS. */
+  /** Dynamic (explicitly set) configs only; TopicStore.config() resolves defaults. */
   configs: Map<string, string>;
 }
 
@@ -104,6 +104,9 @@ export class TopicStore {
     const partitions = numPartitions === -1 ? this.defaultPartitions : numPartitions;
     if (partitions <= 0) {
       return { errorCode: ErrorCode.INVALID_PARTITIONS, message: 'Number of partitions must be larger than 0.' };
+    }
+    if (replicationFactor === 0 || replicationFactor < -1) {
+      return { errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, message: 'Replication factor must be larger than 0, or -1 to use the default value.' };
     }
     if (replicationFactor !== -1 && replicationFactor !== 1) {
       return {
@@ -239,9 +242,11 @@ export class TopicStore {
           this.materialize(e['name'] as string, e['partitions'] as number, new Map(Object.entries(e['configs'] as Record<string, string>)));
         return true;
       case 'topic-delete': {
-        // The files went with the delete; this removes what replaying the create reopened.
+        // The files went with the delete. Whatever replaying the create reopened belongs to
+        // a later topic of the same name, if any: close it, never remove it.
         const topic = this.topics.get(e['name'] as string);
-        if (topic) this.drop(topic);
+        for (const log of topic?.partitions ?? []) for (const seg of log.segments) seg.close();
+        this.topics.delete(e['name'] as string);
         return true;
       }
       case 'configs': {
