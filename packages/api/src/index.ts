@@ -1,0 +1,98 @@
+export {
+  boolean,
+  type ConfigDefinition,
+  type ConfigKey,
+  type ConfigKeyInfo,
+  type ConfigKeys,
+  type ConfigType,
+  type ConfigValues,
+  choice,
+  className,
+  configDocsMarkdown,
+  defineConfig,
+  describeKey,
+  double,
+  type Importance,
+  int,
+  type KeyOptions,
+  type KeyValidation,
+  list,
+  long,
+  type NumberOptions,
+  Password,
+  password,
+  type StringOptions,
+  string,
+  type Width,
+} from './config.js';
+export type {
+  Connector,
+  ConnectorContext,
+  ErrantRecordReporter,
+  OffsetStorageReader,
+  Props,
+  SinkConnector,
+  SinkTask,
+  SinkTaskContext,
+  SourceConnector,
+  SourceConnectorContext,
+  SourceTask,
+  SourceTaskContext,
+  TaskContext,
+} from './connector.js';
+export type { Converter, HeaderConverter } from './converter.js';
+export { bigintToBytes, bytesToBigint, DateType, Decimal, LOGICAL_TYPE_NAMES, Time, Timestamp } from './data/logical.js';
+export {
+  type Field,
+  PRIMITIVE_TYPES,
+  type Schema,
+  SchemaBuilder,
+  type SchemaType,
+  Schemas,
+  schemasEqual,
+  valuesEqual,
+} from './data/schema.js';
+export { Struct } from './data/struct.js';
+export { type SchemaAndValue, validateValue } from './data/values.js';
+export {
+  ConfigError,
+  type ConfigProblem,
+  ConnectError,
+  type ConnectErrorOptions,
+  DataError,
+  NotFoundError,
+  RetriableError,
+} from './errors.js';
+export type { LogFn, Logger } from './logger.js';
+export {
+  type ConnectorPlugin,
+  type ConverterPlugin,
+  defineConverter,
+  defineHeaderConverter,
+  definePredicate,
+  defineSinkConnector,
+  defineSourceConnector,
+  defineTransform,
+  type HeaderConverterPlugin,
+  type Plugin,
+  type PluginInfo,
+  type PredicatePlugin,
+  type SinkConnectorPlugin,
+  type SourceConnectorPlugin,
+  type TransformPlugin,
+} from './plugin.js';
+export {
+  type ConnectRecord,
+  type Header,
+  lastHeader,
+  type OffsetValue,
+  type RecordMetadata,
+  type SinkRecord,
+  type SourceOffset,
+  type SourcePartition,
+  type SourceRecord,
+  type TimestampType,
+  type TopicPartition,
+  type TopicPartitionOffset,
+} from './record.js';
+export type { Predicate, Transformation } from './transformation.js';
