@@ -19,6 +19,11 @@
  * | struct | `Struct` |
  * Logical types (see `logical.ts`) change this: Decimal is a decimal `string`, Date, Time
  * and Timestamp are `Date`.
+ *
+ * Schemaless data (schema `null`, e.g. JsonConverter with `schemas.enable=false`) is
+ * JSON-like: plain objects (`Record<string, unknown>`) where Kafka has a `Map<String,
+ * Object>`, arrays, strings, numbers (`bigint` for integers beyond 2^53), booleans,
+ * `Uint8Array` and `null`.
  */
 
 export type SchemaType =
