@@ -318,5 +318,15 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
     });
   }
   const ea = (a as { equals?: (o: unknown) => boolean }).equals;
-  return typeof ea === 'function' ? ea.call(a, b) : false;
+  if (typeof ea === 'function') return ea.call(a, b);
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && valuesEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
