@@ -17,6 +17,8 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /** What each package's entry point must export, beyond importing cleanly. */
 const expectedExports = {
+  '@tributary/api': ['defineConfig', 'defineSourceConnector', 'SchemaBuilder', 'Struct', 'ConfigError'],
+  '@tributary/runtime': ['builtinPlugins', 'runStandalone', 'StandaloneHerder', 'startRestServer', 'PluginRegistry'],
   '@tributary/devstack': ['startBroker'],
   '@tributary/cli': ['main', 'commands'],
 };

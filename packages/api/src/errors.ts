@@ -30,8 +30,10 @@ export class ConnectError extends Error {
  * The operation may succeed if repeated: a lost connection, a lock timeout, a broker that
  * is not the leader yet. From `SinkTask.put` it makes the runtime redeliver the same batch
  * after a back-off (or after `SinkTaskContext.timeout(ms)` if the task set one); from
- * `SourceTask.poll` it makes the runtime poll again after a back-off. Retries stop after
- * `errors.retry.timeout`, and the task fails.
+ * `SourceTask.poll` it makes the runtime poll again after a back-off (up to 10 s). Both
+ * repeat until they succeed or the task is stopped, as Kafka Connect does. From a
+ * converter or transform it is retried for up to `errors.retry.timeout`, then handled by
+ * `errors.tolerance`.
  */
 export class RetriableError extends ConnectError {
   override get isRetriable(): boolean {

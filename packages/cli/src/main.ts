@@ -5,11 +5,12 @@
 
 import { type Command, type CommandContext, UsageError } from './command.js';
 import { brokerCommand } from './commands/broker.js';
+import { connectStandaloneCommand } from './commands/connect-standalone.js';
 import { demoCommand } from './commands/demo.js';
 import { cliVersion } from './version.js';
 
 /** Every command, in the order `tributary --help` lists them. */
-export const commands: readonly Command[] = [brokerCommand, demoCommand];
+export const commands: readonly Command[] = [brokerCommand, connectStandaloneCommand, demoCommand];
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 'help'.length) + 3;

@@ -1,0 +1,699 @@
+/**
+ * The sink task loop: consumes the connector's topics in the consumer group
+ * `connect-<connector>`, converts and transforms each record under the connector's error
+ * policy, hands batches to `SinkTask.put`, and commits to the group only the offsets that
+ * `preCommit` (by default: `flush`) vouched for.
+ *
+ * kafkajs specifics, and what follows from them:
+ * - Batches are per partition (one `eachBatch` call per fetched partition batch), so
+ *   each `put` holds the records of one partition.
+ * - kafkajs has no revocation callback. We learn the new assignment from its GROUP_JOIN
+ *   event and only then flush, commit and `close` the partitions we lost, before the first
+ *   batch of the new generation is delivered. Meanwhile the new owner may already read
+ *   them from the last committed offset, so a rebalance can redeliver up to one commit
+ *   interval of records (never lose any). To narrow that window, a rebalance noticed by
+ *   one of our own heartbeats (after each batch and while waiting to retry `put`) commits
+ *   every partition first, while the old generation is still valid.
+ * - After every rejoin kafkajs restarts each partition from its committed offset, also for
+ *   partitions we keep. We remember the position after the last record put and skip
+ *   records below it, so a kept partition is not delivered twice.
+ * - `topics.regex` is matched against the topics that exist when the consumer subscribes;
+ *   topics created later are not picked up until the task restarts.
+ */
+import {
+  ConnectError,
+  type Converter,
+  type Header,
+  type HeaderConverter,
+  type Logger,
+  type Props,
+  type SinkRecord,
+  type SinkTask,
+  type SinkTaskContext,
+  type TimestampType,
+  type TopicPartition,
+  type TopicPartitionOffset,
+} from '@tributary/api';
+import type { Batch, Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { type Clock, systemClock } from '../errors/clock.js';
+import type {
+  ConsumedRecord,
+  ErrorHandler,
+  OperationContext,
+  TaskMetrics,
+  TaskRunner,
+  TaskState,
+  TransformChain,
+} from '../task-parts.js';
+import { sinkGroupId } from './sink-offsets.js';
+
+export interface SinkTaskRunnerDeps {
+  readonly connectorName: string;
+  readonly taskId: number;
+  readonly task: SinkTask;
+  /** The task configuration handed to `task.start`. */
+  readonly props: Props;
+  /** `topics`; exactly one of `topics` and `topicsRegex` is given. */
+  readonly topics?: readonly string[];
+  /** `topics.regex`. */
+  readonly topicsRegex?: RegExp;
+  /** Where a partition without a committed offset starts (`auto.offset.reset`): true = earliest (default). */
+  readonly fromBeginning?: boolean;
+  /** Either a kafkajs client (with `consumerConfig` merged into the runner's settings)… */
+  readonly kafka?: Kafka;
+  readonly consumerConfig?: Partial<ConsumerConfig>;
+  /** …or a factory given the complete consumer config (group id included). */
+  readonly createConsumer?: (config: ConsumerConfig) => Consumer;
+  readonly keyConverter: Converter;
+  readonly valueConverter: Converter;
+  readonly headerConverter: HeaderConverter;
+  readonly transforms: TransformChain;
+  readonly errorHandler: ErrorHandler;
+  readonly logger: Logger;
+  readonly metrics: TaskMetrics;
+  /** `offset.flush.interval.ms`: how often `preCommit` and the commit run. */
+  readonly offsetFlushIntervalMs: number;
+  /** `offset.flush.timeout.ms`: how long `preCommit`/`flush` may take before the commit is abandoned. */
+  readonly offsetFlushTimeoutMs: number;
+  /** `task.shutdown.graceful.timeout.ms`. */
+  readonly shutdownTimeoutMs: number;
+  /** First wait before redelivering after a RetriableError (doubles up to `offsetFlushIntervalMs`) unless the task set `context.timeout`. Default 100. */
+  readonly putRetryBackoffMs?: number;
+  /** Plugin names for error contexts and the dead-letter headers. Default: the objects' class names. */
+  readonly pluginNames?: {
+    readonly connector?: string;
+    readonly keyConverter?: string;
+    readonly valueConverter?: string;
+    readonly headerConverter?: string;
+  };
+  readonly clock?: Clock;
+}
+
+type Key = string;
+const keyOf = (tp: TopicPartition): Key => `${tp.partition}:${tp.topic}`;
+
+const TIMESTAMP_TYPES: Readonly<Record<number, TimestampType>> = {
+  [-1]: 'NoTimestampType',
+  0: 'CreateTime',
+  1: 'LogAppendTime',
+};
+
+export class SinkTaskRunner implements TaskRunner {
+  readonly #deps: SinkTaskRunnerDeps;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #listeners: ((state: TaskState, failure: Error | null) => void)[] = [];
+  readonly #stopSignal = new AbortController();
+  #state: TaskState = 'UNASSIGNED';
+  #failure: Error | null = null;
+  #consumer: Consumer | null = null;
+  #hasConsumerGroup = false;
+  #tail: Promise<void> = Promise.resolve();
+  #shutdown: Promise<void> | null = null;
+  #isStopping = false;
+
+  /** Partitions opened in the task. */
+  readonly #assignment = new Map<Key, TopicPartition>();
+  /** Next offset after the last record put, per assigned partition. */
+  readonly #positions = new Map<Key, TopicPartitionOffset>();
+  /** Last offset committed (or found committed when the partition was assigned). */
+  readonly #committed = new Map<Key, number>();
+  readonly #pausedByTask = new Map<Key, TopicPartition>();
+  /** Records handed to `put`, to find the consumed record for the errant-record reporter. */
+  readonly #consumedOf = new WeakMap<SinkRecord, ConsumedRecord>();
+  #isPaused = false;
+  #isCommitRequested = false;
+  #nextCommitAtMs = 0;
+  #taskTimeoutMs = -1;
+
+  constructor(deps: SinkTaskRunnerDeps) {
+    if ((deps.topics === undefined || deps.topics.length === 0) === (deps.topicsRegex === undefined)) {
+      throw new ConnectError('A sink task needs exactly one of topics and topics.regex', { code: 'CONFIG' });
+    }
+    if ((deps.kafka === undefined) === (deps.createConsumer === undefined)) {
+      throw new ConnectError('A sink task needs either a kafkajs client or a consumer factory', { code: 'CONFIG' });
+    }
+    this.#deps = deps;
+    this.#clock = deps.clock ?? systemClock;
+    this.#log = deps.logger;
+  }
+
+  get state(): TaskState {
+    return this.#state;
+  }
+
+  get failure(): Error | null {
+    return this.#failure;
+  }
+
+  onStateChange(listener: (state: TaskState, failure: Error | null) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  async start(): Promise<void> {
+    const d = this.#deps;
+    try {
+      await d.task.start(d.props, this.#context());
+    } catch (error) {
+      this.#fail(asError(error), 'Task threw an exception while starting');
+      throw this.#failure ?? asError(error);
+    }
+    if (this.#isStopping) return;
+    this.#setState(this.#isPaused ? 'PAUSED' : 'RUNNING');
+    this.#nextCommitAtMs = this.#clock.now() + d.offsetFlushIntervalMs;
+    try {
+      await this.#startConsumer();
+    } catch (error) {
+      this.#fail(asError(error), 'Could not start consuming');
+      throw this.#failure ?? asError(error);
+    }
+    void this.#commitTimer();
+  }
+
+  pause(): void {
+    this.#isPaused = true;
+    this.#applyPauses();
+    if (this.#state === 'RUNNING') this.#setState('PAUSED');
+  }
+
+  resume(): void {
+    this.#isPaused = false;
+    this.#applyPauses();
+    if (this.#state === 'PAUSED') this.#setState('RUNNING');
+  }
+
+  stop(): Promise<void> {
+    this.#shutdown ??= this.#teardown();
+    return this.#shutdown;
+  }
+
+  // ---- consuming ----
+
+  async #startConsumer(): Promise<void> {
+    const d = this.#deps;
+    const config: ConsumerConfig = { ...d.consumerConfig, groupId: sinkGroupId(d.connectorName) };
+    const consumer = d.createConsumer !== undefined ? d.createConsumer(config) : (d.kafka as Kafka).consumer(config);
+    this.#consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assigned: TopicPartition[] = [];
+      for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
+        for (const partition of partitions ?? []) assigned.push({ topic, partition });
+      }
+      this.#background(() => this.#rebalance(assigned));
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!event.payload.restart && !this.#isStopping) this.#fail(asError(event.payload.error), 'The consumer crashed');
+    });
+    await consumer.connect();
+    const topics = d.topicsRegex !== undefined ? [d.topicsRegex] : [...(d.topics ?? [])];
+    await consumer.subscribe({ topics, fromBeginning: d.fromBeginning ?? true });
+    // kafkajs accepts seek/pause/commit once run() has created the group, which is before
+    // the first GROUP_JOIN (and so before `open`, where tasks often call `context.offset`).
+    this.#hasConsumerGroup = true;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.#serial(() => this.#onBatch(payload)),
+    });
+    this.#applyPauses();
+  }
+
+  async #onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (this.#isStopping || payload.isStale() || !payload.isRunning()) return;
+    const tp = { topic: batch.topic, partition: batch.partition };
+    const key = keyOf(tp);
+    // Left unresolved, these are fetched again once assigned or resumed.
+    if (!this.#assignment.has(key) || this.#isPaused || this.#pausedByTask.has(key)) return;
+    const first = batch.messages[0];
+    if (first !== undefined && !this.#committed.has(key)) this.#committed.set(key, Number(first.offset));
+    const position = this.#positions.get(key)?.offset;
+    const messages =
+      position === undefined ? batch.messages : batch.messages.filter((m) => Number(m.offset) >= position);
+    const last = messages[messages.length - 1];
+    if (last === undefined) {
+      payload.resolveOffset(batch.lastOffset());
+      return;
+    }
+    this.#deps.metrics.recordsPolled(messages.length);
+    const records = await this.#convert(batch, messages);
+    if (records === null) return;
+    if (!(await this.#put(records, payload))) return;
+    payload.resolveOffset(last.offset);
+    const next = Number(last.offset) + 1;
+    this.#positions.set(key, { ...tp, offset: next });
+    this.#deps.metrics.recordsWritten(records.length);
+    this.#deps.metrics.sinkLag(tp.topic, tp.partition, Number(batch.highWatermark) - next);
+    await this.#commitIfDue();
+    await this.#heartbeat(payload);
+  }
+
+  /**
+   * Converted and transformed records of one batch; `null` when the task failed on one.
+   * Records the error handler tolerated are skipped (it counts them in `recordsFailed`).
+   */
+  async #convert(batch: Batch, messages: readonly KafkaMessage[]): Promise<SinkRecord[] | null> {
+    const d = this.#deps;
+    const names = d.pluginNames ?? {};
+    const out: SinkRecord[] = [];
+    try {
+      for (const message of messages) {
+        const consumed = toConsumed(batch.topic, batch.partition, message);
+        const at = (stage: OperationContext['stage'], pluginName: string): OperationContext => ({
+          stage,
+          pluginName,
+          consumed,
+        });
+        const headers = await d.errorHandler.execute(
+          () =>
+            consumed.headers.map(
+              (h): Header => ({ key: h.key, ...d.headerConverter.toConnectHeader(batch.topic, h.key, h.value) }),
+            ),
+          at('HEADER_CONVERTER', names.headerConverter ?? nameOf(d.headerConverter)),
+          this.#stopSignal.signal,
+        );
+        if (!headers.ok) continue;
+        const key = await d.errorHandler.execute(
+          () => d.keyConverter.toConnectData(batch.topic, headers.value, consumed.key),
+          at('KEY_CONVERTER', names.keyConverter ?? nameOf(d.keyConverter)),
+          this.#stopSignal.signal,
+        );
+        if (!key.ok) continue;
+        const value = await d.errorHandler.execute(
+          () => d.valueConverter.toConnectData(batch.topic, headers.value, consumed.value),
+          at('VALUE_CONVERTER', names.valueConverter ?? nameOf(d.valueConverter)),
+          this.#stopSignal.signal,
+        );
+        if (!value.ok) continue;
+        const record: SinkRecord = {
+          topic: batch.topic,
+          kafkaPartition: batch.partition,
+          kafkaOffset: consumed.offset,
+          keySchema: key.value.schema,
+          key: key.value.value,
+          valueSchema: value.value.schema,
+          value: value.value.value,
+          timestamp: consumed.timestamp,
+          timestampType: timestampTypeOf(message, consumed.timestamp),
+          headers: headers.value,
+          originalTopic: batch.topic,
+          originalKafkaPartition: batch.partition,
+          originalKafkaOffset: consumed.offset,
+        };
+        const transformed = await d.errorHandler.execute(
+          () => d.transforms.apply(record),
+          { stage: 'TRANSFORMATION', pluginName: d.transforms.names.join(', '), record, consumed },
+          this.#stopSignal.signal,
+        );
+        if (!transformed.ok) continue;
+        if (transformed.value === null) continue;
+        this.#consumedOf.set(transformed.value, consumed);
+        out.push(transformed.value);
+      }
+    } catch (error) {
+      // A retry cut short by stop() is not a failure; the records stay uncommitted.
+      if (this.#isStopping) return null;
+      this.#fail(asError(error), 'Task failed while converting or transforming records');
+      return null;
+    }
+    return out;
+  }
+
+  /**
+   * `put` until it succeeds; a RetriableError redelivers the same records after a back-off
+   * (or the task's `context.timeout`), indefinitely, as Kafka does. False when the task failed or is stopping.
+   */
+  async #put(records: readonly SinkRecord[], payload: EachBatchPayload): Promise<boolean> {
+    let backoffMs = this.#deps.putRetryBackoffMs ?? 100;
+    for (;;) {
+      if (this.#isStopping) return false;
+      try {
+        await this.#deps.task.put(records);
+        return true;
+      } catch (error) {
+        const err = asError(error);
+        if (!isRetriable(err)) {
+          this.#fail(err, 'Task threw an uncaught and unrecoverable exception from put');
+          return false;
+        }
+        const waitMs = this.#taskTimeoutMs > 0 ? this.#taskTimeoutMs : backoffMs;
+        this.#taskTimeoutMs = -1;
+        backoffMs = Math.min(backoffMs * 2, Math.max(this.#deps.offsetFlushIntervalMs, 1));
+        this.#log.warn(
+          { err, retryInMs: waitMs, records: records.length },
+          'Retriable error from put; redelivering the batch',
+        );
+        await this.#clock.sleep(waitMs, this.#stopSignal.signal);
+        await this.#commitIfDue();
+        await this.#heartbeat(payload);
+      }
+    }
+  }
+
+  /** Heartbeats; when the group is rebalancing, commits everything while this generation is still valid. */
+  async #heartbeat(payload: EachBatchPayload): Promise<void> {
+    try {
+      await payload.heartbeat();
+    } catch (error) {
+      if ((error as { type?: unknown }).type === 'REBALANCE_IN_PROGRESS') {
+        await this.#commit([...this.#assignment.keys()], 'rebalance');
+      }
+      throw error;
+    }
+  }
+
+  // ---- rebalances ----
+
+  async #rebalance(assigned: readonly TopicPartition[]): Promise<void> {
+    if (this.#isStopping) return;
+    const next = new Map(assigned.map((tp) => [keyOf(tp), tp] as const));
+    const revoked = [...this.#assignment].filter(([k]) => !next.has(k));
+    const added = [...next].filter(([k]) => !this.#assignment.has(k));
+    if (revoked.length > 0) {
+      await this.#commit(
+        revoked.map(([k]) => k),
+        'partitions revoked',
+      );
+      await this.#callTask(
+        'close',
+        revoked.map(([, tp]) => tp),
+      );
+      for (const [k] of revoked) {
+        this.#assignment.delete(k);
+        this.#positions.delete(k);
+        this.#committed.delete(k);
+        this.#pausedByTask.delete(k);
+      }
+    }
+    for (const [k, tp] of added) this.#assignment.set(k, tp);
+    this.#log.info(
+      { assigned: assigned.map(tpText), revoked: revoked.map(([, tp]) => tpText(tp)) },
+      'Partition assignment changed',
+    );
+    if (added.length > 0)
+      await this.#callTask(
+        'open',
+        added.map(([, tp]) => tp),
+      );
+    this.#applyPauses();
+  }
+
+  async #callTask(method: 'open' | 'close', partitions: readonly TopicPartition[]): Promise<void> {
+    try {
+      await this.#deps.task[method]?.(partitions);
+    } catch (error) {
+      this.#fail(asError(error), `Task threw an exception from ${method}`);
+    }
+  }
+
+  // ---- commits ----
+
+  async #commitTimer(): Promise<void> {
+    const signal = this.#stopSignal.signal;
+    while (!signal.aborted) {
+      await this.#clock.sleep(Math.max(this.#nextCommitAtMs - this.#clock.now(), 1), signal);
+      if (signal.aborted) return;
+      await this.#serial(() => this.#commitIfDue()).catch((error: unknown) =>
+        this.#log.error({ err: asError(error) }, 'Periodic commit failed'),
+      );
+    }
+  }
+
+  async #commitIfDue(): Promise<void> {
+    if (this.#isStopping) return;
+    const now = this.#clock.now();
+    const isRequested = this.#isCommitRequested;
+    if (!isRequested && now < this.#nextCommitAtMs) return;
+    this.#isCommitRequested = false;
+    this.#nextCommitAtMs = now + this.#deps.offsetFlushIntervalMs;
+    await this.#commit([...this.#assignment.keys()], isRequested ? 'requested' : 'interval');
+  }
+
+  /**
+   * `preCommit` (default `flush`) for the given partitions, then commits what it returned,
+   * limited to those partitions. When `preCommit` fails the consumer is rewound to the last
+   * committed offsets so the records are delivered again.
+   */
+  async #commit(keys: readonly Key[], reason: string): Promise<void> {
+    const d = this.#deps;
+    const current = keys.flatMap((k) => {
+      const p = this.#positions.get(k);
+      return p === undefined ? [] : [p];
+    });
+    if (current.length === 0) return;
+    const startedMs = this.#clock.now();
+    let vouched: readonly TopicPartitionOffset[];
+    try {
+      vouched = await withTimeout(this.#preCommit(current), d.offsetFlushTimeoutMs, 'preCommit/flush');
+    } catch (error) {
+      d.metrics.offsetCommit(this.#clock.now() - startedMs, false);
+      this.#log.error(
+        { err: asError(error), reason },
+        'Flush of offsets failed; rewinding to the last committed offsets',
+      );
+      this.#rewind(keys);
+      return;
+    }
+    const wanted = new Set(keys);
+    const toCommit = vouched.filter(
+      (o) => wanted.has(keyOf(o)) && this.#committed.get(keyOf(o)) !== o.offset && o.offset >= 0,
+    );
+    if (toCommit.length === 0 || this.#consumer === null || !this.#hasConsumerGroup) return;
+    try {
+      await this.#consumer.commitOffsets(
+        toCommit.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })),
+      );
+      for (const o of toCommit) this.#committed.set(keyOf(o), o.offset);
+      d.metrics.offsetCommit(this.#clock.now() - startedMs, true);
+      this.#log.debug({ reason, offsets: toCommit.map((o) => `${tpText(o)}@${o.offset}`) }, 'Committed offsets');
+    } catch (error) {
+      d.metrics.offsetCommit(this.#clock.now() - startedMs, false);
+      this.#log.warn(
+        { err: asError(error), reason },
+        'Commit of offsets to the consumer group failed; will retry at the next commit',
+      );
+    }
+  }
+
+  async #preCommit(current: readonly TopicPartitionOffset[]): Promise<readonly TopicPartitionOffset[]> {
+    const task = this.#deps.task;
+    if (task.preCommit !== undefined) return task.preCommit(current);
+    await task.flush?.(current);
+    return current;
+  }
+
+  #rewind(keys: readonly Key[]): void {
+    for (const k of keys) {
+      const committed = this.#committed.get(k);
+      const tp = this.#assignment.get(k);
+      if (committed === undefined || tp === undefined) continue;
+      this.#positions.set(k, { ...tp, offset: committed });
+      this.#seek({ ...tp, offset: committed });
+    }
+  }
+
+  #seek(o: TopicPartitionOffset): void {
+    if (this.#consumer === null || !this.#hasConsumerGroup) return;
+    try {
+      this.#consumer.seek({ topic: o.topic, partition: o.partition, offset: String(o.offset) });
+    } catch (error) {
+      this.#log.warn({ err: asError(error), partition: tpText(o) }, 'Could not seek');
+    }
+  }
+
+  // ---- pausing ----
+
+  #applyPauses(): void {
+    const consumer = this.#consumer;
+    if (consumer === null || !this.#hasConsumerGroup) return;
+    const all = [...this.#assignment.values()];
+    const paused = this.#isPaused || this.#isStopping ? all : all.filter((tp) => this.#pausedByTask.has(keyOf(tp)));
+    const running = all.filter((tp) => !paused.includes(tp));
+    if (paused.length > 0) consumer.pause(byTopic(paused));
+    if (running.length > 0) consumer.resume(byTopic(running));
+  }
+
+  // ---- context ----
+
+  #context(): SinkTaskContext {
+    const d = this.#deps;
+    const handler = d.errorHandler;
+    const pluginName = d.pluginNames?.connector ?? nameOf(d.task);
+    return {
+      taskId: d.taskId,
+      connectorName: d.connectorName,
+      logger: this.#log,
+      assignment: () => [...this.#assignment.values()],
+      offset: (offsets) => {
+        for (const o of offsets) {
+          const k = keyOf(o);
+          if (this.#assignment.has(k))
+            this.#positions.set(k, { topic: o.topic, partition: o.partition, offset: o.offset });
+          this.#seek(o);
+        }
+      },
+      timeout: (ms) => {
+        this.#taskTimeoutMs = ms;
+      },
+      pause: (partitions) => {
+        for (const tp of partitions) this.#pausedByTask.set(keyOf(tp), { topic: tp.topic, partition: tp.partition });
+        this.#applyPauses();
+      },
+      resume: (partitions) => {
+        for (const tp of partitions) this.#pausedByTask.delete(keyOf(tp));
+        this.#applyPauses();
+      },
+      requestCommit: () => {
+        this.#isCommitRequested = true;
+        this.#background(() => this.#commitIfDue());
+      },
+      errantRecordReporter: handler.isTolerant
+        ? async (record, error) => {
+            const consumed = this.#consumedOf.get(record);
+            await handler.report(
+              { stage: 'TASK_PUT', pluginName, record, ...(consumed === undefined ? {} : { consumed }) },
+              error,
+            );
+          }
+        : null,
+    };
+  }
+
+  // ---- lifecycle ----
+
+  /** Runs `work` after everything queued before it: batches, rebalances and commits never overlap. */
+  #serial(work: () => Promise<void>): Promise<void> {
+    const run = this.#tail.then(work);
+    // Errors reach the caller (kafkajs rejoins on its own errors); the queue goes on.
+    this.#tail = run.catch(() => {});
+    return run;
+  }
+
+  #background(work: () => Promise<void>): void {
+    this.#serial(work).catch((error: unknown) =>
+      this.#log.error({ err: asError(error) }, 'Unexpected error in the sink task loop'),
+    );
+  }
+
+  #fail(error: Error, message: string): void {
+    if (this.#state === 'FAILED') return;
+    this.#log.error({ err: error }, message);
+    this.#failure = error;
+    this.#setState('FAILED');
+    void this.stop();
+  }
+
+  #setState(state: TaskState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    for (const listener of this.#listeners) listener(state, this.#failure);
+  }
+
+  async #teardown(): Promise<void> {
+    const d = this.#deps;
+    this.#isStopping = true;
+    this.#stopSignal.abort();
+    this.#applyPauses();
+    // As Kafka does, offsets of records put before a failure are committed too.
+    const graceful = this.#serial(async () => {
+      await this.#commit([...this.#assignment.keys()], 'stop');
+      if (this.#assignment.size > 0) await d.task.close?.([...this.#assignment.values()]);
+    });
+    const isOnTime = await withTimeout(
+      graceful.then(() => true),
+      d.shutdownTimeoutMs,
+      'graceful stop',
+    ).catch((error: unknown) => {
+      this.#log.error({ err: asError(error) }, 'Graceful stop of the task did not complete');
+      return false;
+    });
+    if (!isOnTime)
+      this.#log.warn({ timeoutMs: d.shutdownTimeoutMs }, 'Task did not stop in time; abandoning in-flight work');
+    try {
+      await d.task.stop();
+    } catch (error) {
+      this.#log.error({ err: asError(error) }, 'Task threw an exception while stopping');
+    }
+    for (const closeable of [d.keyConverter, d.valueConverter, d.headerConverter]) {
+      try {
+        await closeable.close?.();
+      } catch (error) {
+        this.#log.warn({ err: asError(error) }, 'Closing a converter failed');
+      }
+    }
+    d.transforms.close();
+    await d.errorHandler
+      .close()
+      .catch((error: unknown) => this.#log.warn({ err: asError(error) }, 'Closing the error handler failed'));
+    this.#hasConsumerGroup = false;
+    if (this.#consumer !== null) {
+      await withTimeout(this.#consumer.disconnect(), d.shutdownTimeoutMs, 'consumer disconnect').catch(
+        (error: unknown) => this.#log.warn({ err: asError(error) }, 'Disconnecting the consumer failed'),
+      );
+    }
+    if (this.#state !== 'FAILED') this.#setState('STOPPED');
+  }
+}
+
+function toConsumed(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
+  const headers: { key: string; value: Buffer | null }[] = [];
+  for (const [key, raw] of Object.entries(message.headers ?? {})) {
+    for (const v of Array.isArray(raw) ? raw : [raw]) {
+      headers.push({
+        key,
+        value: v === undefined || v === null ? null : Buffer.isBuffer(v) ? v : Buffer.from(String(v)),
+      });
+    }
+  }
+  const timestamp = Number(message.timestamp);
+  return {
+    topic,
+    partition,
+    offset: Number(message.offset),
+    timestamp: Number.isFinite(timestamp) && timestamp >= 0 ? timestamp : null,
+    key: message.key ?? null,
+    value: message.value ?? null,
+    headers,
+  };
+}
+
+function timestampTypeOf(message: KafkaMessage, timestamp: number | null): TimestampType {
+  if (timestamp === null) return 'NoTimestampType';
+  const context = (message as { batchContext?: { timestampType?: unknown } }).batchContext;
+  const type = typeof context?.timestampType === 'number' ? TIMESTAMP_TYPES[context.timestampType] : undefined;
+  return type ?? 'CreateTime';
+}
+
+function byTopic(partitions: readonly TopicPartition[]): { topic: string; partitions: number[] }[] {
+  const out = new Map<string, number[]>();
+  for (const tp of partitions) out.set(tp.topic, [...(out.get(tp.topic) ?? []), tp.partition]);
+  return [...out].map(([topic, ps]) => ({ topic, partitions: ps }));
+}
+
+function tpText(tp: TopicPartition): string {
+  return `${tp.topic}-${tp.partition}`;
+}
+
+function nameOf(plugin: object): string {
+  const name = plugin.constructor?.name;
+  return name === undefined || name === 'Object' ? 'unknown' : name;
+}
+
+function isRetriable(error: Error): boolean {
+  return error instanceof ConnectError && error.isRetriable;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ConnectError(`${what} did not complete within ${timeoutMs} ms`, { code: 'TIMEOUT' })),
+      timeoutMs,
+    );
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,765 @@
+/**
+ * Runs one source task: poll → transforms → converters → produce, committing each source
+ * partition's offset only up to the last record that, with every earlier record of that
+ * partition, the broker acknowledged (or that a transform dropped or the error policy
+ * skipped). Offsets are flushed every `offset.flush.interval.ms` and on stop; polling stops
+ * while `maxInFlightRecords` records are unacknowledged.
+ *
+ * Task methods run only from the loop (never two at once): acknowledgements are queued and
+ * handed to `commitRecord` between polls. One `sendBatch` is in flight at a time, carrying
+ * everything converted meanwhile, which keeps per-partition order even when kafkajs retries.
+ */
+import {
+  ConnectError,
+  type Converter,
+  type HeaderConverter,
+  type Logger,
+  type Props,
+  type RecordMetadata,
+  type SourceOffset,
+  type SourcePartition,
+  type SourceRecord,
+  type SourceTask,
+  type SourceTaskContext,
+} from '@tributary/api';
+import {
+  type Admin,
+  type CompressionTypes,
+  type IHeaders,
+  type Message,
+  Partitioners,
+  type PartitionMetadata,
+  type Producer,
+} from 'kafkajs';
+import { type Clock, systemClock } from '../errors/clock.js';
+import { createOffsetStorageReader } from '../offsets/offset-storage-reader.js';
+import { type SubmittedRecord, SubmittedRecords, sourcePartitionKey } from '../offsets/submitted-records.js';
+import type {
+  ErrorHandler,
+  OffsetStore,
+  Outcome,
+  Stage,
+  TaskMetrics,
+  TaskRunner,
+  TaskState,
+  TransformChain,
+} from '../task-parts.js';
+import type { TopicCreator } from './topic-creator.js';
+
+export interface SourceTaskRunnerDependencies {
+  readonly connectorName: string;
+  readonly taskId: number;
+  readonly task: SourceTask;
+  /** The task configuration handed to `task.start`. */
+  readonly props: Props;
+  readonly keyConverter: Converter;
+  readonly valueConverter: Converter;
+  readonly headerConverter: HeaderConverter;
+  /** Names for error context and logs; default `key.converter`, `value.converter`, `header.converter`. */
+  readonly converterNames?: { readonly key: string; readonly value: string; readonly header: string };
+  readonly transforms: TransformChain;
+  /** Connected; shared or not, the runner never disconnects it. */
+  readonly producer: Producer;
+  /** Per-send settings; `acks` defaults to -1 (all), as Kafka Connect's producer. */
+  readonly sendOptions?: { readonly acks?: number; readonly timeout?: number; readonly compression?: CompressionTypes };
+  /**
+   * Connected admin client used for partition metadata: records without `kafkaPartition`
+   * are partitioned here (murmur2 of the key, as Kafka's default partitioner) so that
+   * `commitRecord` gets exact metadata. Without it the producer partitions them and their
+   * metadata is exact only for single-partition topics (else partition/offset are -1).
+   */
+  readonly admin?: Admin | null;
+  readonly topicCreator: TopicCreator | null;
+  /** Started by the caller; shared by the worker's tasks. */
+  readonly offsetStore: OffsetStore;
+  /** Its `metrics` (if any) counts the skipped records; this runner does not count them again. */
+  readonly errorHandler: ErrorHandler;
+  readonly logger: Logger;
+  readonly metrics: TaskMetrics;
+  readonly offsetFlushIntervalMs: number;
+  readonly offsetFlushTimeoutMs: number;
+  readonly shutdownTimeoutMs: number;
+  /** `poll` is not called while this many records are unacknowledged (one poll may exceed it). Default 10000. */
+  readonly maxInFlightRecords?: number;
+  /** Upper bound on the key+value bytes of one `sendBatch`. Default 512 KiB. */
+  readonly maxBatchBytes?: number;
+  /** Called the first time the task produces to a topic (topic tracking). */
+  readonly onTopicUsed?: (topic: string) => void;
+  readonly clock?: Clock;
+}
+
+const DEFAULT_MAX_IN_FLIGHT_RECORDS = 10_000;
+const DEFAULT_MAX_BATCH_BYTES = 512 * 1024;
+// kafkajs 2.2.4 groups a send's messages per partition in quadratic time: keep sends small.
+const MAX_BATCH_RECORDS = 1000;
+const POLL_RETRY_MIN_MS = 300;
+const POLL_RETRY_MAX_MS = 10_000;
+const METADATA_MAX_AGE_MS = 300_000;
+const EMPTY = Buffer.alloc(0);
+
+/** A converted record waiting for (or in) a send. */
+interface Outgoing {
+  readonly record: SourceRecord;
+  readonly topic: string;
+  partition: number | null;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: IHeaders | undefined;
+  readonly timestamp: number;
+  /** Set once the record is handed to the producer. */
+  submitted: SubmittedRecord;
+}
+
+const UNTRACKED: SubmittedRecord = { ack() {}, isAcked: false };
+
+/** In Kafka's order: headers, key, value. */
+const SERIALIZE_STAGES = [
+  ['HEADER_CONVERTER', 'header'],
+  ['KEY_CONVERTER', 'key'],
+  ['VALUE_CONVERTER', 'value'],
+] as const;
+
+interface Acknowledged {
+  readonly record: SourceRecord;
+  readonly metadata: RecordMetadata | null;
+}
+
+export class SourceTaskRunner implements TaskRunner {
+  readonly #deps: SourceTaskRunnerDependencies;
+  readonly #clock: Clock;
+  readonly #maxInFlight: number;
+  readonly #log: Logger;
+  #state: TaskState = 'UNASSIGNED';
+  #failure: Error | null = null;
+  readonly #listeners: ((state: TaskState, failure: Error | null) => void)[] = [];
+  #isPaused = false;
+  /** Aborted when the task stops or fails: ends `poll` and the loop. */
+  readonly #loopControl = new AbortController();
+  readonly #flusherControl = new AbortController();
+  #loop: Promise<boolean> | null = null;
+  #flusher: Promise<void> | null = null;
+  #closing: Promise<void> | null = null;
+  #isTaskStarted = false;
+  #starting: Promise<void> | null = null;
+  readonly #wake = new Wakeup();
+
+  readonly #submitted = new SubmittedRecords();
+  #acknowledged: Acknowledged[] = [];
+  readonly #pendingOffsets = new Map<string, [SourcePartition, SourceOffset]>();
+  #flushing: Promise<unknown> = Promise.resolve();
+  #needsTaskCommit = false;
+
+  #queue: Outgoing[] = [];
+  #pump: Promise<void> | null = null;
+  #hasPumpFailed = false;
+  readonly #knownTopics = new Set<string>();
+  readonly #partitionMetadata = new Map<
+    string,
+    { readonly partitions: PartitionMetadata[]; readonly fetchedAtMs: number }
+  >();
+  readonly #partitioner = Partitioners.DefaultPartitioner();
+  readonly #transformNames: string;
+  readonly #converterNames: { readonly key: string; readonly value: string; readonly header: string };
+
+  constructor(dependencies: SourceTaskRunnerDependencies) {
+    this.#deps = dependencies;
+    this.#clock = dependencies.clock ?? systemClock;
+    this.#maxInFlight = dependencies.maxInFlightRecords ?? DEFAULT_MAX_IN_FLIGHT_RECORDS;
+    this.#log = dependencies.logger;
+    this.#transformNames = dependencies.transforms.names.join(', ');
+    this.#converterNames = dependencies.converterNames ?? {
+      key: 'key.converter',
+      value: 'value.converter',
+      header: 'header.converter',
+    };
+  }
+
+  get state(): TaskState {
+    return this.#state;
+  }
+
+  get failure(): Error | null {
+    return this.#failure;
+  }
+
+  onStateChange(listener: (state: TaskState, failure: Error | null) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  start(): Promise<void> {
+    if (this.#state !== 'UNASSIGNED' || this.#starting !== null)
+      return Promise.reject(new ConnectError(`Task ${this.#name} was already started`));
+    this.#starting = this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    const { task, props, connectorName, taskId, offsetStore } = this.#deps;
+    const context: SourceTaskContext = {
+      connectorName,
+      taskId,
+      logger: this.#log,
+      offsetStorageReader: createOffsetStorageReader(offsetStore, connectorName),
+    };
+    try {
+      await task.start(props, context);
+    } catch (err) {
+      this.#failure = asError(err);
+      this.#log.error({ err }, `Task ${this.#name} threw an exception from start()`);
+      this.#setState('FAILED');
+      this.#closing = Promise.resolve();
+      throw err;
+    }
+    this.#isTaskStarted = true;
+    this.#setState(this.#isPaused ? 'PAUSED' : 'RUNNING');
+    this.#loop = this.#run().then(
+      () => true,
+      (err: unknown) => {
+        this.#fail(err);
+        return true;
+      },
+    );
+    this.#flusher = this.#runFlusher();
+  }
+
+  pause(): void {
+    this.#isPaused = true;
+    if (this.#state === 'RUNNING') this.#setState('PAUSED');
+  }
+
+  resume(): void {
+    this.#isPaused = false;
+    if (this.#state === 'PAUSED') this.#setState('RUNNING');
+    this.#wake.notify();
+  }
+
+  async stop(): Promise<void> {
+    await this.#starting?.catch(() => {});
+    if (this.#state === 'UNASSIGNED') {
+      this.#closing ??= Promise.resolve();
+      this.#setState('STOPPED');
+      return;
+    }
+    await this.#shutDown();
+    if (this.#failure === null) this.#setState('STOPPED');
+  }
+
+  get #name(): string {
+    return `${this.#deps.connectorName}-${this.#deps.taskId}`;
+  }
+
+  // ---- the loop: everything that calls the task -------------------------------------
+
+  async #run(): Promise<void> {
+    const signal = this.#loopControl.signal;
+    const { task, metrics } = this.#deps;
+    let pollFailures = 0;
+    while (!signal.aborted) {
+      await this.#commitRecords();
+      if (this.#needsTaskCommit) await this.#commitTask();
+      if (signal.aborted) break;
+      if (this.#isPaused || this.#submitted.inFlightCount >= this.#maxInFlight) {
+        await this.#wake.wait();
+        continue;
+      }
+      let records: SourceRecord[];
+      try {
+        records = await task.poll(signal);
+        pollFailures = 0;
+      } catch (err) {
+        if (signal.aborted) break;
+        if (!isRetriable(err)) throw err;
+        pollFailures++;
+        const delayMs = Math.min(POLL_RETRY_MIN_MS * 2 ** Math.min(pollFailures - 1, 20), POLL_RETRY_MAX_MS);
+        this.#log.warn({ err, delayMs }, `Task ${this.#name} failed to poll records; retrying`);
+        await this.#clock.sleep(delayMs, signal);
+        continue;
+      }
+      // Records polled after a stop are not produced, so their offsets are not committed either.
+      if (signal.aborted) break;
+      if (!Array.isArray(records))
+        throw new ConnectError(`Task ${this.#name}: poll() must return an array of records, not ${String(records)}`);
+      if (records.length > 0) {
+        metrics.recordsPolled(records.length);
+        await this.#prepare(records, signal);
+      }
+      // Lets I/O (acknowledgements, timers) run even if poll never waits.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  async #commitRecords(): Promise<void> {
+    const { task } = this.#deps;
+    while (this.#acknowledged.length > 0) {
+      const done = this.#acknowledged;
+      this.#acknowledged = [];
+      if (task.commitRecord === undefined) continue;
+      for (const { record, metadata } of done) {
+        try {
+          const committing = task.commitRecord(record, metadata);
+          if (committing instanceof Promise) await committing;
+        } catch (err) {
+          this.#log.error({ err }, `Task ${this.#name} threw an exception from commitRecord(); ignored`);
+        }
+      }
+    }
+  }
+
+  async #commitTask(): Promise<void> {
+    this.#needsTaskCommit = false;
+    try {
+      await this.#deps.task.commit?.();
+    } catch (err) {
+      this.#log.error({ err }, `Task ${this.#name} threw an exception from commit(); ignored`);
+    }
+  }
+
+  // ---- transforms and converters ----------------------------------------------------
+
+  /** Converts `records` in poll order, handing each to the producer (or marking it done). */
+  async #prepare(records: readonly SourceRecord[], signal: AbortSignal): Promise<void> {
+    const hasCommitRecord = this.#deps.task.commitRecord !== undefined;
+    try {
+      for (const record of records) {
+        if (signal.aborted) return;
+        const converting = this.#convert(record, signal);
+        const outgoing = converting instanceof Promise ? await converting : converting;
+        // Submitted in poll order once its fate is known: a record cut off by a stop or failure is not tracked.
+        const submitted = this.#submitted.submit(record.sourcePartition ?? null, record.sourceOffset ?? null);
+        if (outgoing === null) {
+          submitted.ack();
+          if (hasCommitRecord) this.#acknowledged.push({ record, metadata: null });
+        } else {
+          outgoing.submitted = submitted;
+          this.#queue.push(outgoing);
+        }
+      }
+    } finally {
+      this.#startPump();
+    }
+  }
+
+  /** Synchronous when every stage is (the common case), so a record costs no promise. */
+  #convert(record: SourceRecord, signal: AbortSignal): Outgoing | null | Promise<Outgoing | null> {
+    const { transforms } = this.#deps;
+    if (transforms.names.length === 0) return this.#serialize(record, record, signal);
+    let transformed: SourceRecord | null;
+    try {
+      transformed = transforms.apply(record);
+    } catch (err) {
+      const apply = () => transforms.apply(record);
+      return this.#handle(apply, err, 'TRANSFORMATION', this.#transformNames, record, signal).then((outcome) =>
+        outcome.ok && outcome.value !== null ? this.#serialize(record, outcome.value, signal) : null,
+      );
+    }
+    return transformed === null ? null : this.#serialize(record, transformed, signal);
+  }
+
+  /** Header, key and value conversion of `r` (the transformed `original`). */
+  #serialize(original: SourceRecord, r: SourceRecord, signal: AbortSignal): Outgoing | null | Promise<Outgoing | null> {
+    const results: unknown[] = [];
+    for (let stage = 0; stage < SERIALIZE_STAGES.length; stage++) {
+      let value: unknown;
+      try {
+        value = this.#serializeStage(stage, r);
+      } catch (error) {
+        return this.#serializeSlowly(original, r, signal, results, { error });
+      }
+      if (value instanceof Promise) return this.#serializeSlowly(original, r, signal, results, { pending: value });
+      results.push(value);
+    }
+    return this.#outgoing(original, r, results);
+  }
+
+  /** Continues `#serialize` from its first failed or asynchronous stage, through the error handler. */
+  async #serializeSlowly(
+    original: SourceRecord,
+    r: SourceRecord,
+    signal: AbortSignal,
+    done: readonly unknown[],
+    first: { readonly error: unknown } | { readonly pending: Promise<unknown> },
+  ): Promise<Outgoing | null> {
+    const results = [...done];
+    for (let stage = done.length; stage < SERIALIZE_STAGES.length; stage++) {
+      const [stageName, plugin] = SERIALIZE_STAGES[stage] as (typeof SERIALIZE_STAGES)[number];
+      const pluginName = this.#converterNames[plugin];
+      const operation = () => this.#serializeStage(stage, r);
+      let outcome: Outcome<unknown>;
+      if (stage > done.length) {
+        outcome = await this.#deps.errorHandler.execute(operation, { stage: stageName, pluginName, record: r }, signal);
+      } else if ('pending' in first) {
+        try {
+          outcome = { ok: true, value: await first.pending };
+        } catch (err) {
+          outcome = await this.#handle(operation, err, stageName, pluginName, r, signal);
+        }
+      } else {
+        outcome = await this.#handle(operation, first.error, stageName, pluginName, r, signal);
+      }
+      if (!outcome.ok) return null;
+      results.push(outcome.value);
+    }
+    return this.#outgoing(original, r, results);
+  }
+
+  #serializeStage(stage: number, r: SourceRecord): unknown {
+    switch (stage) {
+      case 0:
+        return this.#convertHeaders(r);
+      case 1:
+        return this.#deps.keyConverter.fromConnectData(r.topic, r.headers, r.keySchema, r.key);
+      default:
+        return this.#deps.valueConverter.fromConnectData(r.topic, r.headers, r.valueSchema, r.value);
+    }
+  }
+
+  #outgoing(original: SourceRecord, r: SourceRecord, results: readonly unknown[]): Outgoing {
+    return {
+      record: original,
+      topic: r.topic,
+      partition: r.kafkaPartition,
+      headers: results[0] as IHeaders | undefined,
+      key: toBuffer(results[1] as Uint8Array | null),
+      value: toBuffer(results[2] as Uint8Array | null),
+      timestamp: r.timestamp ?? Date.now(),
+      submitted: UNTRACKED,
+    };
+  }
+
+  /** Hands a failed first attempt to the error handler, which retries or tolerates it. */
+  #handle<T>(
+    operation: () => T | Promise<T>,
+    firstError: unknown,
+    stage: Stage,
+    pluginName: string,
+    record: SourceRecord,
+    signal: AbortSignal,
+  ): Promise<Outcome<T>> {
+    let isFirst = true;
+    const again = (): T | Promise<T> => {
+      if (isFirst) {
+        isFirst = false;
+        throw firstError;
+      }
+      return operation();
+    };
+    return this.#deps.errorHandler.execute(again, { stage, pluginName, record }, signal);
+  }
+
+  #convertHeaders(record: SourceRecord): IHeaders | undefined {
+    if (record.headers.length === 0) return undefined;
+    const headers: Record<string, Buffer[]> = {};
+    for (const h of record.headers) {
+      // kafkajs 2.2.4 cannot encode a null header value (it sizes it with Buffer.byteLength): empty it.
+      const bytes =
+        toBuffer(this.#deps.headerConverter.fromConnectHeader(record.topic, h.key, h.schema, h.value)) ?? EMPTY;
+      const values = headers[h.key];
+      if (values === undefined) headers[h.key] = [bytes];
+      else values.push(bytes);
+    }
+    return headers;
+  }
+
+  // ---- producing ----------------------------------------------------------------------
+
+  #startPump(): void {
+    if (this.#pump !== null || this.#queue.length === 0 || this.#hasPumpFailed) return;
+    this.#pump = this.#pumpLoop().finally(() => {
+      this.#pump = null;
+      this.#wake.notify();
+      this.#startPump();
+    });
+  }
+
+  async #pumpLoop(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#takeBatch();
+      try {
+        await this.#send(batch);
+      } catch (err) {
+        this.#hasPumpFailed = true;
+        this.#fail(
+          new ConnectError(`Task ${this.#name} failed to send ${batch.length} record(s) to Kafka`, {
+            cause: err,
+            code: 'PRODUCE',
+          }),
+        );
+        return;
+      }
+    }
+  }
+
+  #takeBatch(): Outgoing[] {
+    const maxBytes = this.#deps.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+    let bytes = 0;
+    let count = 0;
+    while (count < this.#queue.length && count < MAX_BATCH_RECORDS) {
+      const item = this.#queue[count] as Outgoing;
+      const size = (item.key?.length ?? 0) + (item.value?.length ?? 0);
+      if (count > 0 && bytes + size > maxBytes) break;
+      bytes += size;
+      count++;
+    }
+    const batch = this.#queue.slice(0, count);
+    this.#queue = this.#queue.slice(count);
+    return batch;
+  }
+
+  async #send(batch: Outgoing[]): Promise<void> {
+    const byTopic = new Map<string, Outgoing[]>();
+    for (const item of batch) {
+      const items = byTopic.get(item.topic);
+      if (items === undefined) byTopic.set(item.topic, [item]);
+      else items.push(item);
+    }
+    for (const [topic, items] of byTopic) {
+      if (!this.#knownTopics.has(topic)) {
+        await this.#deps.topicCreator?.ensureTopic(topic);
+        this.#knownTopics.add(topic);
+        this.#deps.onTopicUsed?.(topic);
+      }
+      if (items.some((i) => i.partition === null)) await this.#assignPartitions(topic, items);
+    }
+    const { acks = -1, timeout, compression } = this.#deps.sendOptions ?? {};
+    const results = await this.#deps.producer.sendBatch({
+      acks,
+      ...(timeout === undefined ? {} : { timeout }),
+      ...(compression === undefined ? {} : { compression }),
+      topicMessages: [...byTopic].map(([topic, items]) => ({
+        topic,
+        messages: items.map(toMessage),
+      })),
+    });
+    let written = 0;
+    const hasCommitRecord = this.#deps.task.commitRecord !== undefined;
+    for (const [topic, items] of byTopic) {
+      written += items.length;
+      if (!hasCommitRecord) {
+        for (const item of items) item.submitted.ack();
+        continue;
+      }
+      const partitions = results.filter((r) => r.topicName === topic);
+      const nextOffset = new Map(partitions.map((p) => [p.partition, Number(p.baseOffset ?? p.offset ?? -1)]));
+      const appendTime = new Map(partitions.map((p) => [p.partition, Number(p.logAppendTime ?? -1)]));
+      const only = partitions.length === 1 ? (partitions[0]?.partition ?? null) : null;
+      // Per-record offsets are known when every record's partition is.
+      const isExact = only !== null || items.every((i) => i.partition !== null);
+      for (const item of items) {
+        const partition = item.partition ?? only ?? -1;
+        let offset = -1;
+        const next = nextOffset.get(partition);
+        if (isExact && next !== undefined && next >= 0) {
+          offset = next;
+          nextOffset.set(partition, next + 1);
+        }
+        const logAppendTime = appendTime.get(partition) ?? -1;
+        const metadata: RecordMetadata = {
+          topic,
+          partition,
+          offset,
+          timestamp: logAppendTime >= 0 ? logAppendTime : item.timestamp,
+        };
+        item.submitted.ack();
+        this.#acknowledged.push({ record: item.record, metadata });
+      }
+    }
+    this.#deps.metrics.recordsWritten(written);
+    this.#wake.notify();
+  }
+
+  async #assignPartitions(topic: string, items: Outgoing[]): Promise<void> {
+    const partitionMetadata = await this.#partitionsOf(topic);
+    if (partitionMetadata === null) return;
+    for (const item of items) {
+      if (item.partition === null)
+        item.partition = this.#partitioner({ topic, partitionMetadata, message: { key: item.key, value: item.value } });
+    }
+  }
+
+  async #partitionsOf(topic: string): Promise<PartitionMetadata[] | null> {
+    const admin = this.#deps.admin;
+    if (admin === undefined || admin === null) return null;
+    const cached = this.#partitionMetadata.get(topic);
+    if (cached !== undefined && this.#clock.now() - cached.fetchedAtMs < METADATA_MAX_AGE_MS) return cached.partitions;
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = topics.find((t) => t.name === topic)?.partitions ?? [];
+      if (partitions.length === 0) return null;
+      this.#partitionMetadata.set(topic, { partitions, fetchedAtMs: this.#clock.now() });
+      return partitions;
+    } catch (err) {
+      // E.g. the topic does not exist yet and the producer will auto-create it.
+      this.#log.debug({ err, topic }, 'No partition metadata; the producer partitions this batch');
+      return null;
+    }
+  }
+
+  // ---- offsets --------------------------------------------------------------------------
+
+  async #runFlusher(): Promise<void> {
+    const signal = this.#flusherControl.signal;
+    while (!signal.aborted) {
+      await this.#clock.sleep(this.#deps.offsetFlushIntervalMs, signal);
+      if (signal.aborted) return;
+      await this.#flushOffsets();
+    }
+  }
+
+  /** Writes the committable offsets; false if that failed (they are kept for the next flush). */
+  #flushOffsets(): Promise<boolean> {
+    const flush = this.#flushing.then(() => this.#writeOffsets());
+    this.#flushing = flush;
+    return flush;
+  }
+
+  async #writeOffsets(): Promise<boolean> {
+    for (const [partition, offset] of this.#submitted.committableOffsets()) {
+      this.#pendingOffsets.set(sourcePartitionKey(partition), [partition, offset]);
+    }
+    if (this.#pendingOffsets.size === 0) return true;
+    const writing = new Map(this.#pendingOffsets);
+    this.#pendingOffsets.clear();
+    const { offsetStore, connectorName, offsetFlushTimeoutMs, metrics } = this.#deps;
+    const startMs = this.#clock.now();
+    try {
+      const isWritten = await within(
+        offsetStore.set(connectorName, [...writing.values()]),
+        offsetFlushTimeoutMs,
+        this.#clock,
+      );
+      if (!isWritten) throw new ConnectError(`Offset flush timed out after ${offsetFlushTimeoutMs} ms`);
+      metrics.offsetCommit(this.#clock.now() - startMs, true);
+      this.#needsTaskCommit = true;
+      this.#wake.notify();
+      return true;
+    } catch (err) {
+      metrics.offsetCommit(this.#clock.now() - startMs, false);
+      this.#log.error({ err }, `Task ${this.#name} failed to flush offsets; they are retried at the next flush`);
+      for (const [key, entry] of writing) if (!this.#pendingOffsets.has(key)) this.#pendingOffsets.set(key, entry);
+      return false;
+    }
+  }
+
+  // ---- stopping and failing ---------------------------------------------------------------
+
+  #fail(error: unknown): void {
+    const err = asError(error);
+    if (this.#closing !== null) {
+      this.#log.debug({ err }, `Task ${this.#name}: error while stopping`);
+      return;
+    }
+    this.#failure = err;
+    this.#log.error(
+      { err },
+      `Task ${this.#name} threw an uncaught and unrecoverable exception. Task is being killed and will not recover until manually restarted`,
+    );
+    this.#setState('FAILED');
+    void this.#shutDown();
+  }
+
+  #shutDown(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  /** Ends the loop, waits for acknowledgements, commits what is committable, stops the task. */
+  async #close(): Promise<void> {
+    const { shutdownTimeoutMs } = this.#deps;
+    this.#loopControl.abort();
+    this.#wake.notify();
+    const deadlineMs = this.#clock.now() + shutdownTimeoutMs;
+    const remainingMs = () => Math.max(0, deadlineMs - this.#clock.now());
+    const hasLoopEnded = this.#loop === null || (await within(this.#loop, remainingMs(), this.#clock));
+    if (!hasLoopEnded)
+      this.#log.warn(`Task ${this.#name} did not return from poll() within ${shutdownTimeoutMs} ms of being stopped`);
+    const isDrained = await within(this.#drained(), remainingMs(), this.#clock);
+    if (!isDrained) {
+      this.#log.warn(
+        `Task ${this.#name}: ${this.#submitted.inFlightCount} record(s) were not acknowledged within ${shutdownTimeoutMs} ms; their offsets are not committed`,
+      );
+    }
+    this.#flusherControl.abort();
+    await this.#flusher;
+    await this.#flushOffsets();
+    if (hasLoopEnded) {
+      await this.#commitRecords();
+      if (this.#needsTaskCommit) await this.#commitTask();
+    }
+    if (this.#isTaskStarted) {
+      try {
+        await this.#deps.task.stop();
+      } catch (err) {
+        this.#log.error({ err }, `Task ${this.#name} threw an exception from stop()`);
+      }
+    }
+  }
+
+  /** Resolves when everything handed to the producer is acknowledged, or the producer failed. */
+  async #drained(): Promise<void> {
+    while (this.#pump !== null) await this.#pump;
+  }
+
+  #setState(state: TaskState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    for (const listener of this.#listeners) {
+      try {
+        listener(state, this.#failure);
+      } catch (err) {
+        this.#log.error({ err }, 'A task state listener threw');
+      }
+    }
+  }
+}
+
+/** One-shot wake-ups for the loop: `wait()` resolves at the next `notify()`. */
+class Wakeup {
+  #waiting: { promise: Promise<void>; resolve: () => void } | null = null;
+
+  wait(): Promise<void> {
+    if (this.#waiting === null) {
+      let resolve: () => void = () => {};
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.#waiting = { promise, resolve };
+    }
+    return this.#waiting.promise;
+  }
+
+  notify(): void {
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    waiting?.resolve();
+  }
+}
+
+/** True if `promise` settled within `ms` (a rejection counts as settled and is rethrown). */
+async function within(promise: Promise<unknown>, ms: number, clock: Clock): Promise<boolean> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([promise.then(() => true), clock.sleep(ms, timer.signal).then(() => false)]);
+  } finally {
+    timer.abort();
+  }
+}
+
+function toMessage(item: Outgoing): Message {
+  const message: Message = { key: item.key, value: item.value, timestamp: String(item.timestamp) };
+  if (item.partition !== null) message.partition = item.partition;
+  if (item.headers !== undefined) message.headers = item.headers;
+  return message;
+}
+
+function toBuffer(bytes: Uint8Array | null): Buffer | null {
+  if (bytes === null || bytes === undefined) return null;
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function isRetriable(error: unknown): boolean {
+  return (error as { isRetriable?: unknown } | null)?.isRetriable === true;
+}
+
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
+}
