@@ -6,7 +6,6 @@
  * form (days, milliseconds; a Decimal its value).
  */
 import {
-  boolean,
   type ConnectRecord,
   DataError,
   DateType,
@@ -21,12 +20,16 @@ import {
   Timestamp,
 } from '@tributary/api';
 import {
+  copySchemaBasics,
   defineKeyValueTransforms,
   describeValue,
   isPlainObject,
   partOf,
+  readField,
+  replaceNullWithDefault,
   requireMap,
   requireStruct,
+  schemaCache,
   TRANSFORMS_VERSION,
   withPart,
 } from './support.js';
@@ -96,10 +99,7 @@ const config = defineConfig({
       }
     },
   }),
-  'replace.null.with.default': boolean({
-    default: true,
-    doc: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
-  }),
+  'replace.null.with.default': replaceNullWithDefault,
 });
 
 export const [castKey, castValue] = defineKeyValueTransforms({
@@ -111,15 +111,7 @@ export const [castKey, castValue] = defineKeyValueTransforms({
     const spec = parseCastSpec(values.spec);
     const useDefaults = values['replace.null.with.default'];
     const whole = part === 'key' ? 'the record key' : 'the record value';
-    const schemas = new WeakMap<Schema, Schema>();
-    const updatedSchema = (schema: Schema): Schema => {
-      let updated = schemas.get(schema);
-      if (updated === undefined) {
-        updated = buildSchema(schema, spec, whole);
-        schemas.set(schema, updated);
-      }
-      return updated;
-    };
+    const updatedSchema = schemaCache((schema) => buildSchema(schema, spec, whole));
 
     return <R extends ConnectRecord>(record: R): R => {
       const { schema, value } = partOf(record, part);
@@ -146,14 +138,14 @@ function buildSchema(schema: Schema, spec: CastSpec, whole: string): Schema {
     builder = SchemaBuilder.type(spec.wholeValue);
     // Kafka copies the name and parameters too, which leaves e.g. an int32 named as a Date;
     // a logical type's identity does not survive a cast, so only user schemas keep theirs.
-    if (!isLogical(schema)) copyBasics(schema, builder);
+    if (!isLogical(schema)) copySchemaBasics(schema, builder);
     else builder.doc(schema.doc);
   } else {
     if (schema.type !== 'struct')
       throw new DataError(
         `Only Struct objects supported for [${PURPOSE}], found schema type: ${schema.type.toUpperCase()}`,
       );
-    builder = copyBasics(schema, SchemaBuilder.struct());
+    builder = copySchemaBasics(schema, SchemaBuilder.struct());
     for (const field of schema.fields) {
       const type = spec.fields.get(field.name);
       if (type === undefined) {
@@ -185,17 +177,11 @@ function buildSchema(schema: Schema, spec: CastSpec, whole: string): Schema {
 function castStruct(struct: Struct, schema: Schema, spec: CastSpec, useDefaults: boolean): Struct {
   const out = new Struct(schema);
   for (const field of struct.schema.fields) {
-    const original = useDefaults ? struct.get(field.name) : struct.getWithoutDefault(field.name);
+    const original = readField(struct, field.name, useDefaults);
     const type = spec.fields.get(field.name);
     out.put(field.name, type === undefined ? original : castTo(field.schema, original, type, `field "${field.name}"`));
   }
   return out;
-}
-
-function copyBasics(from: Schema, to: SchemaBuilder): SchemaBuilder {
-  to.name(from.name).version(from.version).doc(from.doc);
-  if (from.parameters !== null) to.parameters(from.parameters);
-  return to;
 }
 
 function hasDefault(schema: Schema): boolean {

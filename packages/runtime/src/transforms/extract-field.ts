@@ -5,7 +5,6 @@
  * (`` `foo.bar`.baz ``), and a backtick that ends a name early is escaped with a backslash.
  */
 import {
-  boolean,
   ConfigError,
   type ConnectRecord,
   choice,
@@ -19,8 +18,11 @@ import {
 import {
   defineKeyValueTransforms,
   partOf,
+  readField,
+  replaceNullWithDefault,
   requireMap,
   requireStruct,
+  schemaCache,
   TRANSFORMS_VERSION,
   withPart,
 } from './support.js';
@@ -41,10 +43,7 @@ const config = defineConfig({
       'then backtick pairs can be used to wrap field names containing dots. E.g. to access the subfield baz from a ' +
       'field named "foo.bar" in a struct/map the following format can be used: "`foo.bar`.baz".',
   }),
-  'replace.null.with.default': boolean({
-    default: true,
-    doc: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
-  }),
+  'replace.null.with.default': replaceNullWithDefault,
 });
 
 export const [extractFieldKey, extractFieldValue] = defineKeyValueTransforms({
@@ -56,7 +55,11 @@ export const [extractFieldKey, extractFieldValue] = defineKeyValueTransforms({
     const path = values.field;
     const steps = values['field.syntax.version'] === 'V2' ? parseFieldPath(path, 'field') : [path];
     const useDefaults = values['replace.null.with.default'];
-    const fields = new WeakMap<Schema, Field>();
+    const fieldOf = schemaCache((schema) => {
+      const field = fieldAt(schema, steps);
+      if (field === undefined) throw new DataError(`Unknown field: ${path}`);
+      return field;
+    });
 
     return <R extends ConnectRecord>(record: R): R => {
       const { schema, value } = partOf(record, part);
@@ -65,12 +68,7 @@ export const [extractFieldKey, extractFieldValue] = defineKeyValueTransforms({
         return withPart(record, part, null, mapValueAt(requireMap(value, PURPOSE), steps));
       }
       const struct = value === null || value === undefined ? null : requireStruct(value, PURPOSE);
-      let field = fields.get(schema);
-      if (field === undefined) {
-        field = fieldAt(schema, steps);
-        if (field === undefined) throw new DataError(`Unknown field: ${path}`);
-        fields.set(schema, field);
-      }
+      const field = fieldOf(schema);
       return withPart(record, part, field.schema, struct === null ? null : structValueAt(struct, steps, useDefaults));
     };
   },
@@ -150,7 +148,7 @@ function structValueAt(struct: Struct, steps: readonly string[], useDefaults: bo
   let current = struct;
   for (const [i, step] of steps.entries()) {
     if (current.schema.field(step) === undefined) return null;
-    if (i === steps.length - 1) return useDefaults ? current.get(step) : current.getWithoutDefault(step);
+    if (i === steps.length - 1) return readField(current, step, useDefaults);
     const next = current.get(step);
     if (next === null || next === undefined) return null;
     current = requireStruct(next, NESTED);

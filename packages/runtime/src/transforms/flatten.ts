@@ -14,12 +14,14 @@ import {
   string,
 } from '@tributary/api';
 import {
+  copySchemaBasics,
   defineKeyValueTransforms,
   describeValue,
   isPlainObject,
   partOf,
   requireMap,
   requireStruct,
+  schemaCache,
   TRANSFORMS_VERSION,
   withPart,
 } from './support.js';
@@ -41,11 +43,9 @@ export const [flattenKey, flattenValue] = defineKeyValueTransforms({
   create(values, part) {
     const delimiter = values.delimiter;
     const join = (prefix: string, name: string) => (prefix === '' ? name : `${prefix}${delimiter}${name}`);
-    const schemas = new WeakMap<Schema, Schema>();
 
-    const flattenSchema = (schema: Schema): Schema => {
-      const builder = SchemaBuilder.struct().name(schema.name).version(schema.version).doc(schema.doc);
-      if (schema.parameters !== null) builder.parameters(schema.parameters);
+    const flattenSchema = schemaCache((schema) => {
+      const builder = copySchemaBasics(schema, SchemaBuilder.struct());
       const addFields = (struct: Schema, prefix: string, isOptional: boolean, parentDefault: Struct | null) => {
         for (const field of struct.fields) {
           const name = join(prefix, field.name);
@@ -85,7 +85,7 @@ export const [flattenKey, flattenValue] = defineKeyValueTransforms({
         topDefault === null || topDefault === undefined ? null : requireStruct(topDefault, PURPOSE),
       );
       return builder.build();
-    };
+    });
 
     const copyValues = (struct: Struct, prefix: string, out: Struct) => {
       for (const field of struct.schema.fields) {
@@ -118,11 +118,7 @@ export const [flattenKey, flattenValue] = defineKeyValueTransforms({
         return withPart(record, part, null, out);
       }
       const struct = requireStruct(value, PURPOSE);
-      let flat = schemas.get(schema);
-      if (flat === undefined) {
-        flat = flattenSchema(schema);
-        schemas.set(schema, flat);
-      }
+      const flat = flattenSchema(schema);
       const out = new Struct(flat);
       copyValues(struct, '', out);
       return withPart(record, part, flat, out);
@@ -136,9 +132,7 @@ function copyPrimitive(schema: Schema): SchemaBuilder {
     schema.type === 'array' && schema.valueSchema !== null
       ? SchemaBuilder.array(schema.valueSchema)
       : SchemaBuilder.type(schema.type);
-  builder.name(schema.name).version(schema.version).doc(schema.doc);
-  if (schema.parameters !== null) builder.parameters(schema.parameters);
-  return builder;
+  return copySchemaBasics(schema, builder);
 }
 
 function isSchemalessLeaf(value: unknown): boolean {

@@ -4,7 +4,6 @@
  * headers are appended after the record's existing ones.
  */
 import {
-  boolean,
   ConfigError,
   type ConnectRecord,
   choice,
@@ -12,15 +11,18 @@ import {
   defineConfig,
   type Header,
   list,
-  type Schema,
   SchemaBuilder,
   Struct,
 } from '@tributary/api';
 import {
+  copySchemaBasics,
   defineKeyValueTransforms,
   partOf,
+  readField,
+  replaceNullWithDefault,
   requireMap,
   requireStruct,
+  schemaCache,
   TRANSFORMS_VERSION,
   withPart,
 } from './support.js';
@@ -41,10 +43,7 @@ const config = defineConfig({
     importance: 'high',
     doc: 'Either move if the fields are to be moved to the headers (removed from the key/value), or copy if the fields are to be copied to the headers (retained in the key/value).',
   }),
-  'replace.null.with.default': boolean({
-    default: true,
-    doc: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
-  }),
+  'replace.null.with.default': replaceNullWithDefault,
 });
 
 export const [headerFromKey, headerFromValue] = defineKeyValueTransforms({
@@ -67,19 +66,11 @@ export const [headerFromKey, headerFromValue] = defineKeyValueTransforms({
     const useDefaults = values['replace.null.with.default'];
     const purpose = `header ${operation}`;
     const where = part === 'key' ? 'record key' : 'record value';
-    const movedSchemas = new WeakMap<Schema, Schema>();
-
-    const movedSchema = (schema: Schema): Schema => {
-      let moved = movedSchemas.get(schema);
-      if (moved === undefined) {
-        const builder = SchemaBuilder.struct().name(schema.name).version(schema.version).doc(schema.doc);
-        if (schema.parameters !== null) builder.parameters(schema.parameters);
-        for (const field of schema.fields) if (!fields.includes(field.name)) builder.field(field.name, field.schema);
-        moved = builder.build();
-        movedSchemas.set(schema, moved);
-      }
-      return moved;
-    };
+    const movedSchema = schemaCache((schema) => {
+      const builder = copySchemaBasics(schema, SchemaBuilder.struct());
+      for (const field of schema.fields) if (!fields.includes(field.name)) builder.field(field.name, field.schema);
+      return builder.build();
+    });
 
     return <R extends ConnectRecord>(record: R): R => {
       const { schema, value } = partOf(record, part);
@@ -100,7 +91,7 @@ export const [headerFromKey, headerFromValue] = defineKeyValueTransforms({
         return { ...withPart(record, part, null, out), headers: [...record.headers, ...added] };
       }
       const struct = requireStruct(value, purpose);
-      const read = (name: string) => (useDefaults ? struct.get(name) : struct.getWithoutDefault(name));
+      const read = (name: string) => readField(struct, name, useDefaults);
       for (const [i, field] of fields.entries()) {
         const fieldSchema = schema.field(field)?.schema;
         if (fieldSchema === undefined)

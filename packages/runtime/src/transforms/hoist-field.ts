@@ -2,8 +2,8 @@
  * HoistField: wraps the key or value in a struct (with a schema) or a map (without) of
  * one field, as Kafka's `HoistField`. A null value is wrapped too.
  */
-import { type ConnectRecord, defineConfig, type Schema, SchemaBuilder, Struct, string } from '@tributary/api';
-import { defineKeyValueTransforms, partOf, TRANSFORMS_VERSION, withPart } from './support.js';
+import { type ConnectRecord, defineConfig, SchemaBuilder, Struct, string } from '@tributary/api';
+import { defineKeyValueTransforms, partOf, schemaCache, TRANSFORMS_VERSION, withPart } from './support.js';
 
 const config = defineConfig({
   field: string({
@@ -19,15 +19,11 @@ export const [hoistFieldKey, hoistFieldValue] = defineKeyValueTransforms({
   config,
   create(values, part) {
     const name = values.field;
-    const schemas = new WeakMap<Schema, Schema>();
+    const wrapperOf = schemaCache((schema) => SchemaBuilder.struct().field(name, schema).build());
     return <R extends ConnectRecord>(record: R): R => {
       const { schema, value } = partOf(record, part);
       if (schema === null) return withPart(record, part, null, { [name]: value ?? null });
-      let wrapper = schemas.get(schema);
-      if (wrapper === undefined) {
-        wrapper = SchemaBuilder.struct().field(name, schema).build();
-        schemas.set(schema, wrapper);
-      }
+      const wrapper = wrapperOf(schema);
       return withPart(record, part, wrapper, new Struct(wrapper).put(name, value));
     };
   },

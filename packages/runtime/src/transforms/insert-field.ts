@@ -4,7 +4,6 @@
  * `!` makes the added field required, `?` (or nothing) optional. Null values pass through.
  */
 import {
-  boolean,
   ConfigError,
   type ConfigProblem,
   type ConnectRecord,
@@ -18,10 +17,14 @@ import {
   Timestamp,
 } from '@tributary/api';
 import {
+  copySchemaBasics,
   defineKeyValueTransforms,
   partOf,
+  readField,
+  replaceNullWithDefault,
   requireMap,
   requireStruct,
+  schemaCache,
   TRANSFORMS_VERSION,
   withPart,
 } from './support.js';
@@ -40,10 +43,7 @@ const config = defineConfig({
   'timestamp.field': string({ default: null, doc: `Field name for record timestamp. ${OPTIONALITY_DOC}` }),
   'static.field': string({ default: null, doc: `Field name for static data field. ${OPTIONALITY_DOC}` }),
   'static.value': string({ default: null, doc: 'Static field value, if field name configured.' }),
-  'replace.null.with.default': boolean({
-    default: true,
-    doc: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
-  }),
+  'replace.null.with.default': replaceNullWithDefault,
 });
 
 /** A field to add: its name and whether it may be null. */
@@ -92,11 +92,9 @@ export const [insertFieldKey, insertFieldValue] = defineKeyValueTransforms({
     }
     if (problems.length > 0) throw new ConfigError(problems);
     const useDefaults = values['replace.null.with.default'];
-    const schemas = new WeakMap<Schema, Schema>();
 
-    const withInsertions = (schema: Schema): Schema => {
-      const builder = SchemaBuilder.struct().name(schema.name).version(schema.version).doc(schema.doc);
-      if (schema.parameters !== null) builder.parameters(schema.parameters);
+    const withInsertions = schemaCache((schema) => {
+      const builder = copySchemaBasics(schema, SchemaBuilder.struct());
       const add = (insertion: Insertion | null, required: Schema, optional: Schema) => {
         if (insertion === null) return;
         try {
@@ -114,7 +112,7 @@ export const [insertFieldKey, insertFieldValue] = defineKeyValueTransforms({
       add(timestamp, Timestamp.schema(), OPTIONAL_TIMESTAMP);
       add(staticField, Schemas.STRING, Schemas.OPTIONAL_STRING);
       return builder.build();
-    };
+    });
 
     /** The values to insert; `put` is a map assignment or `Struct.put`. */
     const insert = (record: ConnectRecord, put: (name: string, value: unknown) => void, hasSchema: boolean) => {
@@ -141,14 +139,9 @@ export const [insertFieldKey, insertFieldValue] = defineKeyValueTransforms({
         return withPart(record, part, null, out);
       }
       const struct = requireStruct(value, PURPOSE);
-      let updated = schemas.get(struct.schema);
-      if (updated === undefined) {
-        updated = withInsertions(struct.schema);
-        schemas.set(struct.schema, updated);
-      }
+      const updated = withInsertions(struct.schema);
       const out = new Struct(updated);
-      for (const field of struct.schema.fields)
-        out.put(field.name, useDefaults ? struct.get(field.name) : struct.getWithoutDefault(field.name));
+      for (const field of struct.schema.fields) out.put(field.name, readField(struct, field.name, useDefaults));
       insert(record, (name, v) => out.put(name, v), true);
       return withPart(record, part, updated, out);
     };

@@ -1,5 +1,4 @@
 import {
-  boolean,
   type ConnectRecord,
   DataError,
   DateType,
@@ -18,6 +17,8 @@ import {
   describeValue,
   isPlainObject,
   partOf,
+  readField,
+  replaceNullWithDefault,
   requireMap,
   requireStruct,
   TRANSFORMS_VERSION,
@@ -32,10 +33,7 @@ const maskFieldConfig = defineConfig({
     importance: 'low',
     doc: "Custom value replacement, that will be applied to all 'fields' values (numeric or non-empty string values only).",
   }),
-  'replace.null.with.default': boolean({
-    default: true,
-    doc: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
-  }),
+  'replace.null.with.default': replaceNullWithDefault,
 });
 
 const PURPOSE = 'mask fields';
@@ -71,7 +69,7 @@ export const [maskFieldKey, maskFieldValue] = defineKeyValueTransforms({
       const struct = requireStruct(value, PURPOSE);
       const out = new Struct(struct.schema);
       for (const field of struct.schema.fields) {
-        const fieldValue = useDefaults ? struct.get(field.name) : struct.getWithoutDefault(field.name);
+        const fieldValue = readField(struct, field.name, useDefaults);
         out.put(
           field.name,
           masked.has(field.name) ? maskWithSchema(field.name, field.schema, fieldValue, replacement) : fieldValue,

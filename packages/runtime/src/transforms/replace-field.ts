@@ -1,18 +1,13 @@
+import { type ConnectRecord, DataError, defineConfig, list, SchemaBuilder, Struct } from '@tributary/api';
 import {
-  boolean,
-  type ConnectRecord,
-  DataError,
-  defineConfig,
-  list,
-  type Schema,
-  SchemaBuilder,
-  Struct,
-} from '@tributary/api';
-import {
+  copySchemaBasics,
   defineKeyValueTransforms,
   partOf,
+  readField,
+  replaceNullWithDefault,
   requireMap,
   requireStruct,
+  schemaCache,
   TRANSFORMS_VERSION,
   withPart,
 } from './support.js';
@@ -31,10 +26,7 @@ const replaceFieldConfig = defineConfig({
       return bad === undefined ? undefined : `Invalid rename mapping: ${bad}`;
     },
   }),
-  'replace.null.with.default': boolean({
-    default: true,
-    doc: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
-  }),
+  'replace.null.with.default': replaceNullWithDefault,
 });
 
 const PURPOSE = 'field replacement';
@@ -61,31 +53,24 @@ export const [replaceFieldKey, replaceFieldValue] = defineKeyValueTransforms({
     const useDefaults = config['replace.null.with.default'];
     const isKept = (name: string) => !exclude.has(name) && (include.size === 0 || include.has(name));
     const renamed = (name: string) => renames.get(name) ?? name;
-    const schemas = new WeakMap<Schema, { schema: Schema; sources: readonly string[] }>();
-
-    const updated = (schema: Schema) => {
-      let entry = schemas.get(schema);
-      if (entry === undefined) {
-        const b = SchemaBuilder.struct().name(schema.name).version(schema.version).doc(schema.doc);
-        if (schema.parameters !== null) b.parameters(schema.parameters);
-        if (schema.isOptional) b.optional();
-        const sources: string[] = [];
-        for (const field of schema.fields) {
-          if (!isKept(field.name)) continue;
-          const name = renamed(field.name);
-          if (sources.some((s) => renamed(s) === name)) {
-            throw new DataError(
-              `Cannot rename field "${field.name}" to "${name}": the result already has a field "${name}"`,
-            );
-          }
-          b.field(name, field.schema);
-          sources.push(field.name);
+    /** The new schema, and for each of its fields the name of the field it is read from. */
+    const updated = schemaCache((schema) => {
+      const b = copySchemaBasics(schema, SchemaBuilder.struct());
+      if (schema.isOptional) b.optional();
+      const sources: string[] = [];
+      for (const field of schema.fields) {
+        if (!isKept(field.name)) continue;
+        const name = renamed(field.name);
+        if (sources.some((s) => renamed(s) === name)) {
+          throw new DataError(
+            `Cannot rename field "${field.name}" to "${name}": the result already has a field "${name}"`,
+          );
         }
-        entry = { schema: b.build(), sources };
-        schemas.set(schema, entry);
+        b.field(name, field.schema);
+        sources.push(field.name);
       }
-      return entry;
-    };
+      return { schema: b.build(), sources };
+    });
 
     return <R extends ConnectRecord>(record: R): R => {
       const { schema, value } = partOf(record, part);
@@ -100,7 +85,7 @@ export const [replaceFieldKey, replaceFieldValue] = defineKeyValueTransforms({
       const out = new Struct(newSchema);
       for (const [i, field] of newSchema.fields.entries()) {
         const source = sources[i] ?? field.name;
-        out.put(field.name, useDefaults ? struct.get(source) : struct.getWithoutDefault(source));
+        out.put(field.name, readField(struct, source, useDefaults));
       }
       return withPart(record, part, newSchema, out);
     };

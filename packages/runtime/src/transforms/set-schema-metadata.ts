@@ -1,24 +1,27 @@
 import {
-  boolean,
   ConfigError,
   type ConnectRecord,
   DataError,
   defineConfig,
   int,
-  type Schema,
   SchemaBuilder,
   Struct,
   string,
 } from '@tributary/api';
-import { defineKeyValueTransforms, partOf, TRANSFORMS_VERSION, withPart } from './support.js';
+import {
+  defineKeyValueTransforms,
+  partOf,
+  readField,
+  replaceNullWithDefault,
+  schemaCache,
+  TRANSFORMS_VERSION,
+  withPart,
+} from './support.js';
 
 const setSchemaMetadataConfig = defineConfig({
   'schema.name': string({ default: null, importance: 'high', doc: 'Schema name to set.' }),
   'schema.version': int({ default: null, importance: 'high', doc: 'Schema version to set.' }),
-  'replace.null.with.default': boolean({
-    default: true,
-    doc: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
-  }),
+  'replace.null.with.default': replaceNullWithDefault,
 });
 
 /**
@@ -43,18 +46,12 @@ export const [setSchemaMetadataKey, setSchemaMetadataValue] = defineKeyValueTran
       ]);
     }
     const useDefaults = config['replace.null.with.default'];
-    const schemas = new WeakMap<Schema, Schema>();
-    const updated = (schema: Schema): Schema => {
-      let out = schemas.get(schema);
-      if (out === undefined) {
-        out = SchemaBuilder.from(schema)
-          .name(name ?? schema.name)
-          .version(version ?? schema.version)
-          .build();
-        schemas.set(schema, out);
-      }
-      return out;
-    };
+    const updated = schemaCache((schema) =>
+      SchemaBuilder.from(schema)
+        .name(name ?? schema.name)
+        .version(version ?? schema.version)
+        .build(),
+    );
     return <R extends ConnectRecord>(record: R): R => {
       const { schema, value } = partOf(record, part);
       if (schema === null) {
@@ -64,9 +61,7 @@ export const [setSchemaMetadataKey, setSchemaMetadataValue] = defineKeyValueTran
       const newSchema = updated(schema);
       if (!(value instanceof Struct)) return withPart(record, part, newSchema, value);
       const struct = new Struct(newSchema);
-      for (const field of newSchema.fields) {
-        struct.put(field.name, useDefaults ? value.get(field.name) : value.getWithoutDefault(field.name));
-      }
+      for (const field of newSchema.fields) struct.put(field.name, readField(value, field.name, useDefaults));
       return withPart(record, part, newSchema, struct);
     };
   },

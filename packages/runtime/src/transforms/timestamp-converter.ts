@@ -1,5 +1,4 @@
 import {
-  boolean,
   choice,
   ConfigError,
   type ConnectRecord,
@@ -16,11 +15,15 @@ import {
 } from '@tributary/api';
 import { compileDateFormat, type DateFormat, dateFormatProblem } from './date-format.js';
 import {
+  copySchemaBasics,
   defineKeyValueTransforms,
   describeValue,
   partOf,
-  requireMap,
   type RecordPart,
+  readField,
+  replaceNullWithDefault,
+  requireMap,
+  schemaCache,
   TRANSFORMS_VERSION,
   withPart,
 } from './support.js';
@@ -53,10 +56,7 @@ const timestampConverterConfig = defineConfig({
     importance: 'low',
     doc: 'The desired Unix precision for the timestamp: seconds, milliseconds, microseconds, or nanoseconds. Used to generate the output when type=unix or used to parse the input if the input is a Long. Note: This SMT will cause precision loss during conversions from, and to, values with sub-millisecond components.',
   }),
-  'replace.null.with.default': boolean({
-    default: true,
-    doc: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
-  }),
+  'replace.null.with.default': replaceNullWithDefault,
 });
 
 const PURPOSE = 'converting timestamp formats';
@@ -107,12 +107,10 @@ function wholeValue(converter: Converter, part: RecordPart) {
 
 function oneField(converter: Converter, part: RecordPart, fieldName: string, useDefaults: boolean) {
   const where = `field "${fieldName}"`;
-  const schemas = new WeakMap<Schema, Schema>();
-
   const convertStruct = (struct: Struct, schema: Schema): Struct => {
     const out = new Struct(schema);
     for (const field of struct.schema.fields) {
-      const v = useDefaults ? struct.get(field.name) : struct.getWithoutDefault(field.name);
+      const v = readField(struct, field.name, useDefaults);
       out.put(
         field.name,
         field.name === fieldName ? converter.convert(v, kindOfSchema(field.schema, where), where) : v,
@@ -121,25 +119,19 @@ function oneField(converter: Converter, part: RecordPart, fieldName: string, use
     return out;
   };
 
-  const updatedSchema = (schema: Schema): Schema => {
-    let out = schemas.get(schema);
-    if (out === undefined) {
-      const b = SchemaBuilder.struct().name(schema.name).version(schema.version).doc(schema.doc);
-      if (schema.parameters !== null) b.parameters(schema.parameters);
-      for (const field of schema.fields) {
-        if (field.name !== fieldName) b.field(field.name, field.schema);
-        else {
-          kindOfSchema(field.schema, where);
-          b.field(field.name, converter.targetSchema(field.schema.isOptional));
-        }
+  const updatedSchema = schemaCache((schema) => {
+    const b = copySchemaBasics(schema, SchemaBuilder.struct());
+    for (const field of schema.fields) {
+      if (field.name !== fieldName) b.field(field.name, field.schema);
+      else {
+        kindOfSchema(field.schema, where);
+        b.field(field.name, converter.targetSchema(field.schema.isOptional));
       }
-      if (schema.isOptional) b.optional();
-      if (schema.defaultValue instanceof Struct) b.defaultValue(convertStruct(schema.defaultValue, b.build()));
-      out = b.build();
-      schemas.set(schema, out);
     }
-    return out;
-  };
+    if (schema.isOptional) b.optional();
+    if (schema.defaultValue instanceof Struct) b.defaultValue(convertStruct(schema.defaultValue, b.build()));
+    return b.build();
+  });
 
   return <R extends ConnectRecord>(record: R): R => {
     const { schema, value } = partOf(record, part);

@@ -1,14 +1,13 @@
+import { type ConnectRecord, DataError, defineConfig, list, SchemaBuilder, Struct } from '@tributary/api';
 import {
-  boolean,
-  type ConnectRecord,
-  DataError,
-  defineConfig,
-  list,
-  type Schema,
-  SchemaBuilder,
-  Struct,
-} from '@tributary/api';
-import { defineSimpleTransform, requireMap, requireStruct, TRANSFORMS_VERSION } from './support.js';
+  defineSimpleTransform,
+  readField,
+  replaceNullWithDefault,
+  requireMap,
+  requireStruct,
+  schemaCache,
+  TRANSFORMS_VERSION,
+} from './support.js';
 
 const valueToKeyConfig = defineConfig({
   fields: list({
@@ -16,10 +15,7 @@ const valueToKeyConfig = defineConfig({
     importance: 'high',
     doc: 'Field names on the record value to extract as the record key.',
   }),
-  'replace.null.with.default': boolean({
-    default: true,
-    doc: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
-  }),
+  'replace.null.with.default': replaceNullWithDefault,
 });
 
 const PURPOSE = 'copying fields from value to key';
@@ -37,21 +33,15 @@ export const valueToKey = defineSimpleTransform({
   create(config) {
     const fields = [...new Set(config.fields)];
     const useDefaults = config['replace.null.with.default'];
-    const keySchemas = new WeakMap<Schema, Schema>();
-    const keySchemaFor = (valueSchema: Schema): Schema => {
-      let keySchema = keySchemas.get(valueSchema);
-      if (keySchema === undefined) {
-        const b = SchemaBuilder.struct();
-        for (const name of fields) {
-          const field = valueSchema.field(name);
-          if (field === undefined) throw new DataError(`Field does not exist: ${name}`);
-          b.field(name, field.schema);
-        }
-        keySchema = b.build();
-        keySchemas.set(valueSchema, keySchema);
+    const keySchemaFor = schemaCache((valueSchema) => {
+      const b = SchemaBuilder.struct();
+      for (const name of fields) {
+        const field = valueSchema.field(name);
+        if (field === undefined) throw new DataError(`Field does not exist: ${name}`);
+        b.field(name, field.schema);
       }
-      return keySchema;
-    };
+      return b.build();
+    });
     return <R extends ConnectRecord>(record: R): R => {
       if (record.valueSchema === null) {
         const value = requireMap(record.value, PURPOSE);
@@ -63,9 +53,7 @@ export const valueToKey = defineSimpleTransform({
       const value = requireStruct(record.value, PURPOSE);
       const keySchema = keySchemaFor(value.schema);
       const key = new Struct(keySchema);
-      for (const field of keySchema.fields) {
-        key.put(field.name, useDefaults ? value.get(field.name) : value.getWithoutDefault(field.name));
-      }
+      for (const field of keySchema.fields) key.put(field.name, readField(value, field.name, useDefaults));
       return { ...record, keySchema, key };
     };
   },

@@ -1,22 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, type Header, Schemas, type SourceRecord } from '@tributary/api';
+import { ConfigError, type Header, Schemas } from '@tributary/api';
 import { hasHeaderKey } from '../../src/predicates/has-header-key.js';
+import { configure, sourceRecord } from '../transforms/fixtures.js';
 
-function record(headers: Header[]): SourceRecord {
-  return {
-    topic: 'orders',
-    kafkaPartition: 0,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: 'v',
-    timestamp: 1,
-    headers,
-    sourcePartition: {},
-    sourceOffset: {},
-  };
-}
+const record = (headers: Header[]) => sourceRecord({ value: 'v', headers });
 
 describe('HasHeaderKey', () => {
   it('is aliased to the Java class name', () => {
@@ -24,7 +12,7 @@ describe('HasHeaderKey', () => {
   });
 
   it('is true when at least one header has the name, whatever its value', () => {
-    const p = hasHeaderKey.create(hasHeaderKey.config.parse({ name: 'trace' }));
+    const p = configure(hasHeaderKey, { name: 'trace' });
     assert.equal(
       p.test(
         record([

@@ -2,22 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Schemas, type SourceRecord } from '@tributary/api';
 import { recordIsTombstone } from '../../src/predicates/record-is-tombstone.js';
+import { configure, sourceRecord } from '../transforms/fixtures.js';
 
-function record(over: Partial<SourceRecord>): SourceRecord {
-  return {
-    topic: 'orders',
-    kafkaPartition: 0,
-    keySchema: null,
-    key: 'k',
-    valueSchema: null,
-    value: null,
-    timestamp: 1,
-    headers: [],
-    sourcePartition: {},
-    sourceOffset: {},
-    ...over,
-  };
-}
+/** A keyed source record: a tombstone unless the test gives it a value. */
+const record = (over: Partial<SourceRecord>) => sourceRecord({ key: 'k', ...over });
 
 describe('RecordIsTombstone', () => {
   it('is aliased to the Java class name and takes no config', () => {
@@ -26,7 +14,7 @@ describe('RecordIsTombstone', () => {
   });
 
   it('is true only for a null value, with or without a schema', () => {
-    const p = recordIsTombstone.create(recordIsTombstone.config.parse({}));
+    const p = configure(recordIsTombstone);
     assert.equal(p.test(record({ value: null })), true);
     assert.equal(p.test(record({ valueSchema: Schemas.OPTIONAL_STRING, value: null })), true);
     assert.equal(p.test(record({ value: '' })), false);

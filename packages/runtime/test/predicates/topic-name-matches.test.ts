@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, type SourceRecord } from '@tributary/api';
+import { ConfigError } from '@tributary/api';
 import { topicNameMatches } from '../../src/predicates/topic-name-matches.js';
+import { configure, sourceRecord } from '../transforms/fixtures.js';
 
-function record(topic: string): SourceRecord {
-  return {
-    topic,
-    kafkaPartition: 0,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: 'v',
-    timestamp: 1,
-    headers: [],
-    sourcePartition: {},
-    sourceOffset: {},
-  };
-}
+const record = (topic: string) => sourceRecord({ topic, value: 'v' });
 
-const predicate = (pattern: string) => topicNameMatches.create(topicNameMatches.config.parse({ pattern }));
+const predicate = (pattern: string) => configure(topicNameMatches, { pattern });
 
 describe('TopicNameMatches', () => {
   it('is aliased to the Java class name', () => {

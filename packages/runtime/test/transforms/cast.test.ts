@@ -1,42 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  ConfigError,
-  DataError,
-  DateType,
-  Decimal,
-  SchemaBuilder,
-  Schemas,
-  type SourceRecord,
-  Struct,
-  Timestamp,
-} from '@tributary/api';
+import { ConfigError, DataError, DateType, Decimal, SchemaBuilder, Schemas, Struct, Timestamp } from '@tributary/api';
 import { castKey, castValue } from '../../src/transforms/cast.js';
-
-function structOf(value: unknown): Struct {
-  assert.ok(value instanceof Struct, `expected a Struct, got ${String(value)}`);
-  return value;
-}
-
-function record(over: Partial<SourceRecord>): SourceRecord {
-  return {
-    topic: 'orders',
-    kafkaPartition: 0,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: null,
-    timestamp: 1_700_000_000_000,
-    headers: [],
-    sourcePartition: { table: 'orders' },
-    sourceOffset: { id: 1 },
-    ...over,
-  };
-}
+import { configure, record, structOf } from './fixtures.js';
 
 function cast(props: Record<string, string>, part: 'key' | 'value' = 'value') {
-  const plugin = part === 'key' ? castKey : castValue;
-  return plugin.create(plugin.config.parse(props));
+  return configure(part === 'key' ? castKey : castValue, props);
 }
 
 describe('Cast', () => {

@@ -2,22 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, type Header, Schemas, type SourceRecord } from '@tributary/api';
 import { dropHeaders } from '../../src/transforms/drop-headers.js';
+import { configure, sourceRecord } from './fixtures.js';
 
-function record(headers: Header[], over: Partial<SourceRecord> = {}): SourceRecord {
-  return {
-    topic: 'orders',
-    kafkaPartition: 0,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: { a: 1 },
-    timestamp: 1,
-    headers,
-    sourcePartition: {},
-    sourceOffset: {},
-    ...over,
-  };
-}
+const record = (headers: Header[], over: Partial<SourceRecord> = {}) =>
+  sourceRecord({ value: { a: 1 }, headers, ...over });
 
 const h = (key: string, value: unknown = 'v'): Header => ({ key, schema: Schemas.STRING, value });
 
@@ -27,7 +15,7 @@ describe('DropHeaders', () => {
   });
 
   it('removes every header with a listed key and keeps the rest in order', () => {
-    const t = dropHeaders.create(dropHeaders.config.parse({ headers: 'trace, secret' }));
+    const t = configure(dropHeaders, { headers: 'trace, secret' });
     const out = t.apply(record([h('a', 1), h('trace'), h('b', 2), h('secret'), h('trace'), h('c', 3)]));
     assert.deepEqual(
       out?.headers.map((x) => [x.key, x.value]),
@@ -41,7 +29,7 @@ describe('DropHeaders', () => {
   });
 
   it('works the same on records with schemas and on tombstones', () => {
-    const t = dropHeaders.create(dropHeaders.config.parse({ headers: 'x' }));
+    const t = configure(dropHeaders, { headers: 'x' });
     const out = t.apply(record([h('x'), h('y')], { valueSchema: Schemas.OPTIONAL_STRING, value: null }));
     assert.deepEqual(
       out?.headers.map((x) => x.key),
@@ -51,7 +39,7 @@ describe('DropHeaders', () => {
   });
 
   it('returns the record itself when no header matches', () => {
-    const t = dropHeaders.create(dropHeaders.config.parse({ headers: 'x' }));
+    const t = configure(dropHeaders, { headers: 'x' });
     const r = record([h('y')]);
     assert.equal(t.apply(r), r);
   });

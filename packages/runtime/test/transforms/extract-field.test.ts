@@ -1,27 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, DataError, SchemaBuilder, Schemas, type SourceRecord, Struct } from '@tributary/api';
+import { ConfigError, DataError, SchemaBuilder, Schemas, Struct } from '@tributary/api';
 import { extractFieldKey, extractFieldValue, parseFieldPath } from '../../src/transforms/extract-field.js';
-
-function record(over: Partial<SourceRecord>): SourceRecord {
-  return {
-    topic: 'orders',
-    kafkaPartition: 0,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: null,
-    timestamp: 1,
-    headers: [],
-    sourcePartition: {},
-    sourceOffset: {},
-    ...over,
-  };
-}
+import { configure, record } from './fixtures.js';
 
 function extract(props: Record<string, string>, part: 'key' | 'value' = 'value') {
-  const plugin = part === 'key' ? extractFieldKey : extractFieldValue;
-  return plugin.create(plugin.config.parse(props));
+  return configure(part === 'key' ? extractFieldKey : extractFieldValue, props);
 }
 
 const address = SchemaBuilder.struct()

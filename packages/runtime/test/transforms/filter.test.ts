@@ -1,23 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SchemaBuilder, Schemas, type SourceRecord, Struct } from '@tributary/api';
+import { SchemaBuilder, Schemas, Struct } from '@tributary/api';
 import { filter } from '../../src/transforms/filter.js';
-
-function record(over: Partial<SourceRecord>): SourceRecord {
-  return {
-    topic: 'orders',
-    kafkaPartition: 0,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: null,
-    timestamp: 1,
-    headers: [],
-    sourcePartition: {},
-    sourceOffset: {},
-    ...over,
-  };
-}
+import { configure, record } from './fixtures.js';
 
 describe('Filter', () => {
   it('is aliased to the Java class name and takes no config', () => {
@@ -26,7 +11,7 @@ describe('Filter', () => {
   });
 
   it('drops records with and without schemas, and tombstones', () => {
-    const t = filter.create(filter.config.parse({}));
+    const t = configure(filter);
     const schema = SchemaBuilder.struct().field('a', Schemas.INT32).build();
     assert.equal(t.apply(record({ valueSchema: schema, value: new Struct(schema).put('a', 1) })), null);
     assert.equal(t.apply(record({ value: { a: 1 } })), null);

@@ -1,32 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DataError, Decimal, SchemaBuilder, Schemas, type SourceRecord, Struct } from '@tributary/api';
+import { DataError, Decimal, SchemaBuilder, Schemas, Struct } from '@tributary/api';
 import { flattenKey, flattenValue } from '../../src/transforms/flatten.js';
-
-function structOf(value: unknown): Struct {
-  assert.ok(value instanceof Struct, `expected a Struct, got ${String(value)}`);
-  return value;
-}
-
-function record(over: Partial<SourceRecord>): SourceRecord {
-  return {
-    topic: 'orders',
-    kafkaPartition: 0,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: null,
-    timestamp: 1,
-    headers: [],
-    sourcePartition: {},
-    sourceOffset: {},
-    ...over,
-  };
-}
+import { configure, record, structOf } from './fixtures.js';
 
 function flatten(props: Record<string, string> = {}, part: 'key' | 'value' = 'value') {
-  const plugin = part === 'key' ? flattenKey : flattenValue;
-  return plugin.create(plugin.config.parse(props));
+  return configure(part === 'key' ? flattenKey : flattenValue, props);
 }
 
 const geo = SchemaBuilder.struct().field('lat', Schemas.FLOAT64).field('lon', Schemas.FLOAT64).build();

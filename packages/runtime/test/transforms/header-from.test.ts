@@ -2,36 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, DataError, type Header, SchemaBuilder, Schemas, type SourceRecord, Struct } from '@tributary/api';
 import { headerFromKey, headerFromValue } from '../../src/transforms/header-from.js';
+import { configure, orderBuilder, sourceRecord, structOf } from './fixtures.js';
 
-function structOf(value: unknown): Struct {
-  assert.ok(value instanceof Struct, `expected a Struct, got ${String(value)}`);
-  return value;
-}
-
-function record(over: Partial<SourceRecord>): SourceRecord {
-  return {
-    topic: 'orders',
-    kafkaPartition: 0,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: null,
-    timestamp: 1,
-    headers: [{ key: 'existing', schema: null, value: 'e' }],
-    sourcePartition: {},
-    sourceOffset: {},
-    ...over,
-  };
-}
+/** A source record that already has one header, `existing`. */
+const record = (over: Partial<SourceRecord>) =>
+  sourceRecord({ headers: [{ key: 'existing', schema: null, value: 'e' }], ...over });
 
 function headerFrom(props: Record<string, string>, part: 'key' | 'value' = 'value') {
-  const plugin = part === 'key' ? headerFromKey : headerFromValue;
-  return plugin.create(plugin.config.parse(props));
+  return configure(part === 'key' ? headerFromKey : headerFromValue, props);
 }
 
-const schema = SchemaBuilder.struct()
-  .name('order')
-  .field('id', Schemas.INT64)
+const schema = orderBuilder()
   .field('region', SchemaBuilder.string().optional().defaultValue('eu').build())
   .field('amount', Schemas.FLOAT64)
   .build();

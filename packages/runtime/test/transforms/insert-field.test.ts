@@ -1,67 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  ConfigError,
-  DataError,
-  SchemaBuilder,
-  Schemas,
-  type SinkRecord,
-  type SourceRecord,
-  Struct,
-  Timestamp,
-} from '@tributary/api';
+import { ConfigError, DataError, SchemaBuilder, Schemas, Struct, Timestamp } from '@tributary/api';
 import { insertFieldKey, insertFieldValue } from '../../src/transforms/insert-field.js';
-
-function structOf(value: unknown): Struct {
-  assert.ok(value instanceof Struct, `expected a Struct, got ${String(value)}`);
-  return value;
-}
-
-function sourceRecord(over: Partial<SourceRecord>): SourceRecord {
-  return {
-    topic: 'orders',
-    kafkaPartition: 3,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: null,
-    timestamp: 1_700_000_000_000,
-    headers: [],
-    sourcePartition: {},
-    sourceOffset: {},
-    ...over,
-  };
-}
-
-function sinkRecord(over: Partial<SinkRecord>): SinkRecord {
-  return {
-    topic: 'orders',
-    kafkaPartition: 3,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: null,
-    timestamp: 1_700_000_000_000,
-    headers: [],
-    kafkaOffset: 99,
-    timestampType: 'CreateTime',
-    originalTopic: 'orders',
-    originalKafkaPartition: 3,
-    originalKafkaOffset: 99,
-    ...over,
-  };
-}
+import { configure, orderBuilder, sinkRecord, sourceRecord, structOf } from './fixtures.js';
 
 function insertField(props: Record<string, string>, part: 'key' | 'value' = 'value') {
-  const plugin = part === 'key' ? insertFieldKey : insertFieldValue;
-  return plugin.create(plugin.config.parse(props));
+  return configure(part === 'key' ? insertFieldKey : insertFieldValue, props);
 }
 
-const schema = SchemaBuilder.struct()
-  .name('order')
-  .field('id', Schemas.INT64)
-  .field('note', SchemaBuilder.string().optional().defaultValue('none').build())
-  .build();
+const schema = orderBuilder().field('note', SchemaBuilder.string().optional().defaultValue('none').build()).build();
 
 const all = {
   'topic.field': 'topic!',

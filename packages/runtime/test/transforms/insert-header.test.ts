@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, type ConnectRecord, lastHeader, Schemas, type SinkRecord } from '@tributary/api';
+import { ConfigError, type ConnectRecord, lastHeader, Schemas } from '@tributary/api';
 import { insertHeader } from '../../src/transforms/insert-header.js';
+import * as fixtures from './fixtures.js';
 
-function record(over: Partial<ConnectRecord> = {}): ConnectRecord {
-  return {
-    topic: 'orders',
-    kafkaPartition: 0,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: { id: 1 },
-    timestamp: 1_705_326_330_123,
-    headers: [],
-    ...over,
-  };
-}
+const record = (over: Partial<ConnectRecord> = {}) => fixtures.record({ value: { id: 1 }, ...over });
 
 function transform(props: Record<string, string>) {
-  return insertHeader.create(insertHeader.config.parse(props));
+  return fixtures.configure(insertHeader, props);
 }
 
 describe('InsertHeader', () => {
@@ -37,15 +26,12 @@ describe('InsertHeader', () => {
   });
 
   it('keeps the fields of a sink record and does not change the input', () => {
-    const sink: SinkRecord = {
-      ...record({ valueSchema: Schemas.STRING, value: 'x' }),
-      kafkaPartition: 3,
+    const sink = fixtures.sinkRecord({
+      valueSchema: Schemas.STRING,
+      value: 'x',
       kafkaOffset: 42,
-      timestampType: 'CreateTime',
-      originalTopic: 'orders',
-      originalKafkaPartition: 3,
       originalKafkaOffset: 42,
-    };
+    });
     const out = transform({ header: 'h', 'value.literal': '42' }).apply(sink);
     assert.equal(out?.kafkaOffset, 42);
     assert.deepEqual(out?.headers, [{ key: 'h', schema: Schemas.STRING, value: '42' }]);

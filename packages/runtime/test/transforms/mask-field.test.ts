@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   ConfigError,
-  type ConnectRecord,
   DataError,
   DateType,
   Decimal,
@@ -13,28 +12,10 @@ import {
   Timestamp,
 } from '@tributary/api';
 import { maskFieldKey, maskFieldValue } from '../../src/transforms/mask-field.js';
-
-function record(over: Partial<ConnectRecord> = {}): ConnectRecord {
-  return {
-    topic: 'users',
-    kafkaPartition: 0,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: null,
-    timestamp: null,
-    headers: [],
-    ...over,
-  };
-}
-
-function structIn(value: unknown): Struct {
-  assert.ok(value instanceof Struct, `expected a Struct, got ${String(value)}`);
-  return value;
-}
+import { configure, record, structOf } from './fixtures.js';
 
 function mask(props: Record<string, string>, plugin = maskFieldValue) {
-  return plugin.create(plugin.config.parse(props));
+  return configure(plugin, props);
 }
 
 const SCHEMA: Schema = SchemaBuilder.struct()
@@ -157,11 +138,11 @@ describe('MaskField', () => {
       .build();
     const value = new Struct(schema);
     const withDefault = mask({ fields: 'pin' }).apply(record({ valueSchema: schema, value }));
-    assert.equal(structIn(withDefault?.value).getWithoutDefault('pin'), 0);
+    assert.equal(structOf(withDefault?.value).getWithoutDefault('pin'), 0);
     const withoutDefault = mask({ fields: 'pin', 'replace.null.with.default': 'false' }).apply(
       record({ valueSchema: schema, value }),
     );
-    assert.equal(structIn(withoutDefault?.value).getWithoutDefault('pin'), null);
+    assert.equal(structOf(withoutDefault?.value).getWithoutDefault('pin'), null);
   });
 
   it('masks schemaless maps by the type of each value, leaving absent fields absent', () => {

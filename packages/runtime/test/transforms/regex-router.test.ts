@@ -1,28 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, type ConnectRecord, Schemas } from '@tributary/api';
+import { ConfigError, Schemas } from '@tributary/api';
 import { regexRouter } from '../../src/transforms/regex-router.js';
+import * as fixtures from './fixtures.js';
 
-function record(topic: string): ConnectRecord {
-  return {
+/** A record on `topic` with everything else set, to show that only the topic changes. */
+const record = (topic: string) =>
+  fixtures.record({
     topic,
     kafkaPartition: 1,
     keySchema: Schemas.STRING,
     key: 'k',
     valueSchema: Schemas.STRING,
     value: 'v',
-    timestamp: null,
-    headers: [],
-  };
-}
+  });
 
 function route(regex: string, replacement: string, topic: string): string | undefined {
-  return regexRouter.create(regexRouter.config.parse({ regex, replacement })).apply(record(topic))?.topic;
+  return fixtures.configure(regexRouter, { regex, replacement }).apply(record(topic))?.topic;
 }
 
 function configProblem(props: Record<string, string>): { key: string; message: string } | undefined {
   try {
-    regexRouter.create(regexRouter.config.parse(props));
+    fixtures.configure(regexRouter, props);
     return undefined;
   } catch (err) {
     assert.ok(err instanceof ConfigError);
@@ -43,7 +42,7 @@ describe('RegexRouter', () => {
   });
 
   it('leaves a topic the regex only partly matches unchanged, and keeps the rest of the record', () => {
-    const transform = regexRouter.create(regexRouter.config.parse({ regex: 'orders', replacement: 'x' }));
+    const transform = fixtures.configure(regexRouter, { regex: 'orders', replacement: 'x' });
     const input = record('orders-archive');
     assert.equal(transform.apply(input), input);
     const out = transform.apply(record('orders'));

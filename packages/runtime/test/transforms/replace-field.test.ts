@@ -1,37 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, type ConnectRecord, DataError, SchemaBuilder, Schemas, Struct } from '@tributary/api';
+import { ConfigError, DataError, SchemaBuilder, Schemas, Struct } from '@tributary/api';
 import { replaceFieldKey, replaceFieldValue } from '../../src/transforms/replace-field.js';
-
-function record(over: Partial<ConnectRecord> = {}): ConnectRecord {
-  return {
-    topic: 'orders',
-    kafkaPartition: 0,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: null,
-    timestamp: null,
-    headers: [],
-    ...over,
-  };
-}
-
-function structIn(value: unknown): Struct {
-  assert.ok(value instanceof Struct, `expected a Struct, got ${String(value)}`);
-  return value;
-}
+import { configure, orderBuilder, record, structOf } from './fixtures.js';
 
 function replace(props: Record<string, string>, plugin = replaceFieldValue) {
-  return plugin.create(plugin.config.parse(props));
+  return configure(plugin, props);
 }
 
-const SCHEMA = SchemaBuilder.struct()
-  .name('order')
+const SCHEMA = orderBuilder()
   .version(3)
   .doc('an order')
   .parameter('source', 'db')
-  .field('id', Schemas.INT64)
   .field('customer', Schemas.STRING)
   .field('secret', Schemas.OPTIONAL_STRING)
   .field('qty', SchemaBuilder.int32().optional().defaultValue(1).build())
@@ -90,7 +70,7 @@ describe('ReplaceField', () => {
     const out = replace({ exclude: 'secret', 'replace.null.with.default': 'false' }).apply(
       record({ valueSchema: SCHEMA, value: order() }),
     );
-    assert.equal(structIn(out?.value).getWithoutDefault('qty'), null);
+    assert.equal(structOf(out?.value).getWithoutDefault('qty'), null);
   });
 
   it('fails naming the field when a rename collides with a kept field', () => {

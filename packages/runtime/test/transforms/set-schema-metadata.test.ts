@@ -1,29 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, type ConnectRecord, DataError, SchemaBuilder, Schemas, Struct } from '@tributary/api';
+import { ConfigError, DataError, SchemaBuilder, Schemas, Struct } from '@tributary/api';
 import { setSchemaMetadataKey, setSchemaMetadataValue } from '../../src/transforms/set-schema-metadata.js';
-
-function record(over: Partial<ConnectRecord> = {}): ConnectRecord {
-  return {
-    topic: 'orders',
-    kafkaPartition: 0,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: null,
-    timestamp: null,
-    headers: [],
-    ...over,
-  };
-}
-
-function structIn(value: unknown): Struct {
-  assert.ok(value instanceof Struct, `expected a Struct, got ${String(value)}`);
-  return value;
-}
+import { configure, record, structOf } from './fixtures.js';
 
 function set(props: Record<string, string>, plugin = setSchemaMetadataValue) {
-  return plugin.create(plugin.config.parse(props));
+  return configure(plugin, props);
 }
 
 const ADDRESS = SchemaBuilder.struct().name('address').field('city', Schemas.STRING).build();
@@ -80,7 +62,7 @@ describe('SetSchemaMetadata', () => {
     const out = set({ 'schema.name': 'n', 'replace.null.with.default': 'false' }).apply(
       record({ valueSchema: SCHEMA, value: order() }),
     );
-    assert.equal(structIn(out?.value).getWithoutDefault('qty'), null);
+    assert.equal(structOf(out?.value).getWithoutDefault('qty'), null);
   });
 
   it('renames primitive, array and map schemas, and keeps a null value', () => {

@@ -12,28 +12,10 @@ import {
   Timestamp,
 } from '@tributary/api';
 import { timestampConverterKey, timestampConverterValue } from '../../src/transforms/timestamp-converter.js';
-
-function record(over: Partial<ConnectRecord> = {}): ConnectRecord {
-  return {
-    topic: 'events',
-    kafkaPartition: 0,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: null,
-    timestamp: null,
-    headers: [],
-    ...over,
-  };
-}
-
-function structIn(value: unknown): Struct {
-  assert.ok(value instanceof Struct, `expected a Struct, got ${String(value)}`);
-  return value;
-}
+import { configure, record, structOf } from './fixtures.js';
 
 function convert(props: Record<string, string>, plugin = timestampConverterValue) {
-  return plugin.create(plugin.config.parse(props));
+  return configure(plugin, props);
 }
 
 const MS = Date.UTC(2024, 0, 15, 13, 45, 30, 123);
@@ -161,15 +143,15 @@ describe('TimestampConverter', () => {
       assert.equal(schema.version, 2);
       assert.equal(schema.field('at')?.schema.name, Timestamp.LOGICAL_NAME);
       assert.equal(schema.field('at')?.schema.isOptional, true);
-      assert.deepEqual(structIn(out?.value).get('at'), new Date(MS));
-      assert.equal(structIn(out?.value).get('id'), 1);
+      assert.deepEqual(structOf(out?.value).get('at'), new Date(MS));
+      assert.equal(structOf(out?.value).get('id'), 1);
       assert.equal(t.apply(record({ valueSchema: SCHEMA, value }))?.valueSchema, schema);
     });
 
     it('keeps a null field null and a null struct null', () => {
       const t = convert({ field: 'at', 'target.type': 'unix', format: 'yyyy' });
       const out = t.apply(record({ valueSchema: SCHEMA, value: new Struct(SCHEMA).put('id', 1) }));
-      assert.equal(structIn(out?.value).get('at'), null);
+      assert.equal(structOf(out?.value).get('at'), null);
       const optional = SchemaBuilder.from(SCHEMA).optional().build();
       const empty = t.apply(record({ valueSchema: optional, value: null }));
       assert.equal(empty?.value, null);
@@ -215,11 +197,11 @@ describe('TimestampConverter', () => {
       const withDefault = convert({ field: 'at', 'target.type': 'Timestamp' }).apply(
         record({ valueSchema: schema, value }),
       );
-      assert.deepEqual(structIn(withDefault?.value).get('at'), new Date(MS));
+      assert.deepEqual(structOf(withDefault?.value).get('at'), new Date(MS));
       const without = convert({ field: 'at', 'target.type': 'Timestamp', 'replace.null.with.default': 'false' }).apply(
         record({ valueSchema: schema, value }),
       );
-      assert.equal(structIn(without?.value).get('at'), null);
+      assert.equal(structOf(without?.value).get('at'), null);
     });
   });
 

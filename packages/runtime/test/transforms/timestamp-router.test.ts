@@ -2,23 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, type ConnectRecord, DataError, Schemas } from '@tributary/api';
 import { timestampRouter } from '../../src/transforms/timestamp-router.js';
+import * as fixtures from './fixtures.js';
 
-function record(over: Partial<ConnectRecord> = {}): ConnectRecord {
-  return {
-    topic: 'orders',
+/** A record stamped in the last millisecond of 2024-01-15 (UTC). */
+const record = (over: Partial<ConnectRecord> = {}) =>
+  fixtures.record({
     kafkaPartition: 2,
-    keySchema: null,
-    key: null,
     valueSchema: Schemas.STRING,
     value: 'v',
     timestamp: Date.UTC(2024, 0, 15, 23, 59, 59, 999),
-    headers: [],
     ...over,
-  };
-}
+  });
 
 function transform(props: Record<string, string>) {
-  return timestampRouter.create(timestampRouter.config.parse(props));
+  return fixtures.configure(timestampRouter, props);
 }
 
 describe('TimestampRouter', () => {

@@ -1,34 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, type ConnectRecord, DataError, SchemaBuilder, Schemas, Struct } from '@tributary/api';
+import { ConfigError, DataError, SchemaBuilder, Schemas, Struct } from '@tributary/api';
 import { valueToKey } from '../../src/transforms/value-to-key.js';
-
-function record(over: Partial<ConnectRecord> = {}): ConnectRecord {
-  return {
-    topic: 'orders',
-    kafkaPartition: null,
-    keySchema: null,
-    key: null,
-    valueSchema: null,
-    value: null,
-    timestamp: null,
-    headers: [],
-    ...over,
-  };
-}
-
-function structIn(value: unknown): Struct {
-  assert.ok(value instanceof Struct, `expected a Struct, got ${String(value)}`);
-  return value;
-}
+import { configure, orderBuilder, record, structOf } from './fixtures.js';
 
 function transform(props: Record<string, string>) {
-  return valueToKey.create(valueToKey.config.parse(props));
+  return configure(valueToKey, props);
 }
 
-const SCHEMA = SchemaBuilder.struct()
-  .name('order')
-  .field('id', Schemas.INT64)
+const SCHEMA = orderBuilder()
   .field('region', Schemas.STRING)
   .field('note', Schemas.OPTIONAL_STRING)
   .field('tier', SchemaBuilder.int32().optional().defaultValue(3).build())
@@ -75,11 +55,11 @@ describe('ValueToKey', () => {
 
   it('copies defaults unless replace.null.with.default is false', () => {
     const withDefault = transform({ fields: 'tier' }).apply(record({ valueSchema: SCHEMA, value: order() }));
-    assert.equal(structIn(withDefault?.key).getWithoutDefault('tier'), 3);
+    assert.equal(structOf(withDefault?.key).getWithoutDefault('tier'), 3);
     const without = transform({ fields: 'tier', 'replace.null.with.default': 'false' }).apply(
       record({ valueSchema: SCHEMA, value: order() }),
     );
-    assert.equal(structIn(without?.key).getWithoutDefault('tier'), null);
+    assert.equal(structOf(without?.key).getWithoutDefault('tier'), null);
   });
 
   it('fails naming a field the value schema lacks', () => {
