@@ -66,7 +66,7 @@ describe('FileStream sink', () => {
   it('fails to start with a message naming a file it cannot open', async () => {
     const file = join(dir, 'missing-dir', 'out.txt');
     const task = fileStreamSink.task();
-    await assert.rejects(task.start({ file }, context), (err: Error) => err.message.includes(file));
+    await assert.rejects(async () => task.start({ file }, context), (err: Error) => err.message.includes(file));
   });
 
   it('gives every task the connector configuration', async () => {
