@@ -221,7 +221,8 @@ export function consumerConfig(
     rebalanceTimeout: optionalInt(props, 'max.poll.interval.ms', problems),
     maxBytes: optionalInt(props, 'fetch.max.bytes', problems),
     minBytes: optionalInt(props, 'fetch.min.bytes', problems),
-    maxWaitTimeInMs: optionalInt(props, 'fetch.max.wait.ms', problems),
+    // Kafka's consumer default; kafkajs would wait 5 s, which also delays every stop.
+    maxWaitTimeInMs: optionalInt(props, 'fetch.max.wait.ms', problems) ?? 500,
     maxBytesPerPartition: optionalInt(props, 'max.partition.fetch.bytes', problems),
     metadataMaxAge: optionalInt(props, 'metadata.max.age.ms', problems),
   };

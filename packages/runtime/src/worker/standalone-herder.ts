@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import {
   ConfigError,
   type ConfigKeyInfo,
+  type ConfigProblem,
   type ConnectorPlugin,
   describeKey,
   type Logger,
@@ -296,7 +297,8 @@ export class StandaloneHerder implements Herder {
   plugins(connectorsOnly: boolean): PluginDescription[] {
     const plugins = this.#options.registry.list(connectorsOnly ? 'connector' : undefined);
     return plugins
-      .map((p) => ({ class: p.name, type: PLUGIN_TYPES[p.kind], version: p.version }))
+      // Kafka answers with class names; ours are the first alias where there is one.
+      .map((p) => ({ class: p.aliases[0] ?? p.name, type: PLUGIN_TYPES[p.kind], version: p.version }))
       .sort((a, b) => a.type.localeCompare(b.type) || a.class.localeCompare(b.class));
   }
 
@@ -323,7 +325,14 @@ export class StandaloneHerder implements Herder {
     const providerKeys = keysFromProviders(props);
     const options = { overridePolicy: this.#options.worker.overridePolicy };
     if (providerKeys.length === 0) return validateConnectorConfig(props, this.#options.registry, options);
-    const resolved = this.#providers.resolve(props, `connector ${props['name'] ?? ''}`);
+    let resolved: Props;
+    try {
+      resolved = this.#providers.resolve(props, `connector ${props['name'] ?? ''}`);
+    } catch (err) {
+      // An unresolvable reference is a problem of its key, reported like any other.
+      if (!(err instanceof ConfigError)) throw err;
+      return withProblems(validateConnectorConfig(props, this.#options.registry, options), err.problems);
+    }
     const secrets = providerKeys.map((k) => resolved[k] ?? '');
     const infos = validateConnectorConfig(resolved, this.#options.registry, options);
     return {
@@ -463,4 +472,14 @@ function defaultWorkerId(listeners: readonly string[]): string {
   const first = listeners[0] ?? 'http://127.0.0.1:8083';
   const port = /:(\d+)\/?$/.exec(first)?.[1] ?? '8083';
   return `${hostname()}:${port}`;
+}
+
+/** `infos` with `problems` added to the keys they name. */
+function withProblems(infos: ConfigInfos, problems: readonly ConfigProblem[]): ConfigInfos {
+  const configs = infos.configs.map((c) => {
+    const extra = problems.filter((p) => p.key === c.value.name).map((p) => p.message);
+    return extra.length === 0 ? c : { definition: c.definition, value: { ...c.value, errors: [...c.value.errors, ...extra] } };
+  });
+  const errorCount = configs.reduce((n, c) => n + c.value.errors.length, 0);
+  return { ...infos, configs, error_count: errorCount };
 }
