@@ -353,7 +353,7 @@ describe('StandaloneHerder', () => {
       assert.deepEqual(w.herder.connectors(), []);
       const infos = await w.herder.validateConfig('FileStreamSink', { 'connector.class': 'FileStreamSink' });
       assert.ok(infos.error_count > 0);
-      assert.ok(w.herder.plugins(true).some((p) => p.class === 'file-stream-source' && p.type === 'source'));
+      assert.ok(w.herder.plugins(true).some((p) => p.class === 'org.apache.kafka.connect.file.FileStreamSourceConnector' && p.type === 'source'));
       assert.ok(w.herder.pluginConfig('FileStreamSource').some((k) => k.name === 'batch.size'));
       assert.throws(() => w.herder.pluginConfig('NoSuchPlugin'), NotFoundError);
     } finally {
