@@ -13,22 +13,23 @@
  *   preloaded topic from the beginning in a new group; timed from the first batch to the
  *   last record, so group joins are left out of both.
  *
- * The broker runs in a child process: a broker in this process would share the event loop
- * with the client under test and hide (or exaggerate) the worker's own cost; in production
- * Kafka is another process too. Everything else about the two sides is the same: the
+ * The worker side is the compiled runtime in dist/ (what ships; `pnpm bench` builds first),
+ * not the TypeScript sources through tsx. The broker runs in a child process: a broker in
+ * this process would share the event loop with the client under test and hide (or
+ * exaggerate) the worker's own cost; in production Kafka is another process too. Everything else about the two sides is the same: the
  * payload bytes, one partition, the kafkajs client settings. Each figure is the median of
  * BENCH_RUNS runs (default 3), raw and worker runs interleaved; N is BENCH_RECORDS (default
  * 200,000). Target: worker ≥ 0.80 × raw. BENCH_ONLY=produce|consume runs one direction.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Admin, Kafka, logLevel, type Message } from 'kafkajs';
 import { createTrivialSink, createTrivialSource, type TrivialSourceOptions } from './trivial-tasks.js';
-import { clientSettings, runSinkRunner, runSourceRunner, type WorkerBench } from './worker-side.js';
+import type { WorkerBench } from './worker-side.js';
 
 const RUNS = positive('BENCH_RUNS', 3);
 const RECORDS = positive('BENCH_RECORDS', 200_000);
@@ -156,6 +157,12 @@ async function createTopic(admin: Admin, topic: string): Promise<void> {
 
 async function main(): Promise<void> {
   const benchStarted = Date.now();
+  // The worker side runs the compiled runtime (dist/), as it ships; `pnpm bench` builds it first.
+  if (!existsSync(fileURLToPath(new URL('../dist/worker/source-task-runner.js', import.meta.url)))) {
+    console.error('bench: packages/runtime/dist is missing; build first (pnpm build, or npx tsc -b in packages/runtime)');
+    process.exit(1);
+  }
+  const { clientSettings, runSinkRunner, runSourceRunner } = await import('./worker-side.js');
   const work = mkdtempSync(join(tmpdir(), 'tributary-runtime-bench-'));
   const broker = await startBrokerProcess();
   const side: WorkerBench = { bootstrap: broker.bootstrap, offsetsFile: join(work, 'connect.offsets') };

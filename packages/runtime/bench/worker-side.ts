@@ -6,21 +6,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@tributary/api';
-import { builtinPlugins } from '../src/builtin-plugins.js';
-import { type ConsumerSettings, consumerConfig, type ProducerSettings, producerConfig } from '../src/config/kafka-client.js';
-import { createErrorHandler } from '../src/errors/error-handler.js';
-import { deadLetterQueueConfig, errorsConfig } from '../src/errors/errors-config.js';
-import { createRootLogger } from '../src/logging/root-logger.js';
-import { MetricsRegistry } from '../src/metrics/metrics-registry.js';
-import { createTaskMetrics } from '../src/metrics/task-metrics.js';
-import { FileOffsetStore } from '../src/offsets/file-offset-store.js';
-import { PluginRegistry } from '../src/plugins/registry.js';
-import { buildConverter, buildHeaderConverter, buildTransformChain } from '../src/plugins/transform-chain.js';
-import type { TaskMetrics, TaskRunner } from '../src/task-parts.js';
-import { createKafka } from '../src/worker/kafka-clients.js';
-import { sinkGroupId } from '../src/worker/sink-offsets.js';
-import { SinkTaskRunner } from '../src/worker/sink-task-runner.js';
-import { SourceTaskRunner } from '../src/worker/source-task-runner.js';
+import { builtinPlugins } from '../dist/builtin-plugins.js';
+import { type ConsumerSettings, consumerConfig, type ProducerSettings, producerConfig } from '../dist/config/kafka-client.js';
+import { createErrorHandler } from '../dist/errors/error-handler.js';
+import { deadLetterQueueConfig, errorsConfig } from '../dist/errors/errors-config.js';
+import { createRootLogger } from '../dist/logging/root-logger.js';
+import { MetricsRegistry } from '../dist/metrics/metrics-registry.js';
+import { createTaskMetrics } from '../dist/metrics/task-metrics.js';
+import { FileOffsetStore } from '../dist/offsets/file-offset-store.js';
+import { PluginRegistry } from '../dist/plugins/registry.js';
+import { buildConverter, buildHeaderConverter, buildTransformChain } from '../dist/plugins/transform-chain.js';
+import type { TaskMetrics, TaskRunner } from '../dist/task-parts.js';
+import { createKafka } from '../dist/worker/kafka-clients.js';
+import { sinkGroupId } from '../dist/worker/sink-offsets.js';
+import { SinkTaskRunner } from '../dist/worker/sink-task-runner.js';
+import { SourceTaskRunner } from '../dist/worker/source-task-runner.js';
 import type { TrivialSink, TrivialSource } from './trivial-tasks.js';
 
 export interface WorkerBench {
