@@ -921,7 +921,7 @@ describe('REST API over the standalone worker', () => {
         'connector.class': 'secured-source',
         name: 'validated-missing-env',
         'connection.password': SECRET_PASSWORD,
-        'api.token': '${env:TRIBUTARY_TEST_UNSET_VARIABLE}',
+        'api.token': `\${env:TRIBUTARY_TEST_UNSET_VARIABLE}`,
       });
       assert.equal(answer.status, 200, answer.text);
       const infos = answer.body as { error_count: number; configs: { value: { name: string; errors: string[] } }[] };
