@@ -156,9 +156,9 @@ describe('producerConfig', () => {
 });
 
 describe('consumerConfig', () => {
-  test('defaults: the given group, earliest, read uncommitted, 500 records', () => {
+  test('defaults: the given group, earliest, read uncommitted, 500 records, 500 ms fetch wait', () => {
     assert.deepEqual(consumerConfig({}, { groupId: 'connect-sink' }), {
-      config: { groupId: 'connect-sink', readUncommitted: true },
+      config: { groupId: 'connect-sink', readUncommitted: true, maxWaitTimeInMs: 500 },
       fromBeginning: true,
       maxPollRecords: 500,
       ignored: [],
