@@ -48,6 +48,8 @@ export const stringConverterConfig = defineConfig({
 
 export type StringConverterConfig = ConfigValues<typeof stringConverterConfig.keys>;
 
+const NULL_STRING: SchemaAndValue = Object.freeze({ schema: Schemas.OPTIONAL_STRING, value: null });
+
 export class StringConverter implements Converter, HeaderConverter {
   private readonly encoding: BufferEncoding;
 
@@ -66,11 +68,9 @@ export class StringConverter implements Converter, HeaderConverter {
   }
 
   toConnectData(_topic: string, _headers: readonly Header[], bytes: Uint8Array | null): SchemaAndValue {
-    if (bytes === null) return { schema: Schemas.OPTIONAL_STRING, value: null };
-    return {
-      schema: Schemas.OPTIONAL_STRING,
-      value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(this.encoding),
-    };
+    if (bytes === null) return NULL_STRING;
+    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return { schema: Schemas.OPTIONAL_STRING, value: buffer.toString(this.encoding) };
   }
 
   fromConnectHeader(topic: string, _headerKey: string, schema: Schema | null, value: unknown): Uint8Array | null {

@@ -19,32 +19,25 @@
  *   records below it, so a kept partition is not delivered twice.
  * - `topics.regex` is matched against the topics that exist when the consumer subscribes;
  *   topics created later are not picked up until the task restarts.
+ *
+ * Converting and transforming a batch (and the error policy per record) is SinkBatchConverter's.
  */
 import {
   ConnectError,
   type Converter,
-  type Header,
   type HeaderConverter,
   type Logger,
   type Props,
   type SinkRecord,
   type SinkTask,
   type SinkTaskContext,
-  type TimestampType,
   type TopicPartition,
   type TopicPartitionOffset,
 } from '@tributary/api';
-import type { Batch, Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { type Clock, systemClock } from '../errors/clock.js';
-import type {
-  ConsumedRecord,
-  ErrorHandler,
-  OperationContext,
-  TaskMetrics,
-  TaskRunner,
-  TaskState,
-  TransformChain,
-} from '../task-parts.js';
+import type { ErrorHandler, TaskMetrics, TaskRunner, TaskState, TransformChain } from '../task-parts.js';
+import { nameOf, SinkBatchConverter } from './sink-batch-converter.js';
 import { sinkGroupId } from './sink-offsets.js';
 
 export interface SinkTaskRunnerDeps {
@@ -92,12 +85,6 @@ export interface SinkTaskRunnerDeps {
 type Key = string;
 const keyOf = (tp: TopicPartition): Key => `${tp.partition}:${tp.topic}`;
 
-const TIMESTAMP_TYPES: Readonly<Record<number, TimestampType>> = {
-  [-1]: 'NoTimestampType',
-  0: 'CreateTime',
-  1: 'LogAppendTime',
-};
-
 export class SinkTaskRunner implements TaskRunner {
   readonly #deps: SinkTaskRunnerDeps;
   readonly #clock: Clock;
@@ -119,8 +106,7 @@ export class SinkTaskRunner implements TaskRunner {
   /** Last offset committed (or found committed when the partition was assigned). */
   readonly #committed = new Map<Key, number>();
   readonly #pausedByTask = new Map<Key, TopicPartition>();
-  /** Records handed to `put`, to find the consumed record for the errant-record reporter. */
-  readonly #consumedOf = new WeakMap<SinkRecord, ConsumedRecord>();
+  readonly #converter: SinkBatchConverter;
   #isPaused = false;
   #isCommitRequested = false;
   #nextCommitAtMs = 0;
@@ -136,6 +122,8 @@ export class SinkTaskRunner implements TaskRunner {
     this.#deps = deps;
     this.#clock = deps.clock ?? systemClock;
     this.#log = deps.logger;
+    // Only an errant-record reporter (tolerant handlers) needs the consumed record of a delivered one.
+    this.#converter = new SinkBatchConverter(deps, deps.errorHandler.isTolerant);
   }
 
   get state(): TaskState {
@@ -225,98 +213,45 @@ export class SinkTaskRunner implements TaskRunner {
     const key = keyOf(tp);
     // Left unresolved, these are fetched again once assigned or resumed.
     if (!this.#assignment.has(key) || this.#isPaused || this.#pausedByTask.has(key)) return;
-    const first = batch.messages[0];
+    const { messages } = batch;
+    const first = messages[0];
     if (first !== undefined && !this.#committed.has(key)) this.#committed.set(key, Number(first.offset));
+    // Messages come in offset order: skip those below the position (already put before a rejoin).
     const position = this.#positions.get(key)?.offset;
-    const messages =
-      position === undefined ? batch.messages : batch.messages.filter((m) => Number(m.offset) >= position);
+    let from = 0;
+    if (position !== undefined) while (from < messages.length && Number(messages[from]?.offset) < position) from++;
     const last = messages[messages.length - 1];
-    if (last === undefined) {
+    if (last === undefined || from === messages.length) {
       payload.resolveOffset(batch.lastOffset());
       return;
     }
-    this.#deps.metrics.recordsPolled(messages.length);
-    const records = await this.#convert(batch, messages);
+    const d = this.#deps;
+    d.metrics.recordsPolled(messages.length - from);
+    const records = await this.#convert(tp, messages, from);
     if (records === null) return;
     if (!(await this.#put(records, payload))) return;
     payload.resolveOffset(last.offset);
     const next = Number(last.offset) + 1;
     this.#positions.set(key, { ...tp, offset: next });
-    this.#deps.metrics.recordsWritten(records.length);
-    this.#deps.metrics.sinkLag(tp.topic, tp.partition, Number(batch.highWatermark) - next);
+    d.metrics.recordsWritten(records.length);
+    d.metrics.sinkLag(tp.topic, tp.partition, Number(batch.highWatermark) - next);
     await this.#commitIfDue();
     await this.#heartbeat(payload);
   }
 
   /**
-   * Converted and transformed records of one batch; `null` when the task failed on one.
+   * Converted and transformed records of `messages[from..]`; `null` when the task failed on one.
    * Records the error handler tolerated are skipped (it counts them in `recordsFailed`).
    */
-  async #convert(batch: Batch, messages: readonly KafkaMessage[]): Promise<SinkRecord[] | null> {
-    const d = this.#deps;
-    const names = d.pluginNames ?? {};
-    const out: SinkRecord[] = [];
+  async #convert(tp: TopicPartition, messages: readonly KafkaMessage[], from: number): Promise<SinkRecord[] | null> {
     try {
-      for (const message of messages) {
-        const consumed = toConsumed(batch.topic, batch.partition, message);
-        const at = (stage: OperationContext['stage'], pluginName: string): OperationContext => ({
-          stage,
-          pluginName,
-          consumed,
-        });
-        const headers = await d.errorHandler.execute(
-          () =>
-            consumed.headers.map(
-              (h): Header => ({ key: h.key, ...d.headerConverter.toConnectHeader(batch.topic, h.key, h.value) }),
-            ),
-          at('HEADER_CONVERTER', names.headerConverter ?? nameOf(d.headerConverter)),
-          this.#stopSignal.signal,
-        );
-        if (!headers.ok) continue;
-        const key = await d.errorHandler.execute(
-          () => d.keyConverter.toConnectData(batch.topic, headers.value, consumed.key),
-          at('KEY_CONVERTER', names.keyConverter ?? nameOf(d.keyConverter)),
-          this.#stopSignal.signal,
-        );
-        if (!key.ok) continue;
-        const value = await d.errorHandler.execute(
-          () => d.valueConverter.toConnectData(batch.topic, headers.value, consumed.value),
-          at('VALUE_CONVERTER', names.valueConverter ?? nameOf(d.valueConverter)),
-          this.#stopSignal.signal,
-        );
-        if (!value.ok) continue;
-        const record: SinkRecord = {
-          topic: batch.topic,
-          kafkaPartition: batch.partition,
-          kafkaOffset: consumed.offset,
-          keySchema: key.value.schema,
-          key: key.value.value,
-          valueSchema: value.value.schema,
-          value: value.value.value,
-          timestamp: consumed.timestamp,
-          timestampType: timestampTypeOf(message, consumed.timestamp),
-          headers: headers.value,
-          originalTopic: batch.topic,
-          originalKafkaPartition: batch.partition,
-          originalKafkaOffset: consumed.offset,
-        };
-        const transformed = await d.errorHandler.execute(
-          () => d.transforms.apply(record),
-          { stage: 'TRANSFORMATION', pluginName: d.transforms.names.join(', '), record, consumed },
-          this.#stopSignal.signal,
-        );
-        if (!transformed.ok) continue;
-        if (transformed.value === null) continue;
-        this.#consumedOf.set(transformed.value, consumed);
-        out.push(transformed.value);
-      }
+      return await this.#converter.convert(tp.topic, tp.partition, messages, from, this.#stopSignal.signal);
     } catch (error) {
       // A retry cut short by stop() is not a failure; the records stay uncommitted.
       if (this.#isStopping) return null;
       this.#fail(asError(error), 'Task failed while converting or transforming records');
       return null;
     }
-    return out;
   }
 
   /**
@@ -549,7 +484,7 @@ export class SinkTaskRunner implements TaskRunner {
       },
       errantRecordReporter: handler.isTolerant
         ? async (record, error) => {
-            const consumed = this.#consumedOf.get(record);
+            const consumed = this.#converter.consumedOf(record);
             await handler.report(
               { stage: 'TASK_PUT', pluginName, record, ...(consumed === undefined ? {} : { consumed }) },
               error,
@@ -635,35 +570,6 @@ export class SinkTaskRunner implements TaskRunner {
   }
 }
 
-function toConsumed(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
-  const headers: { key: string; value: Buffer | null }[] = [];
-  for (const [key, raw] of Object.entries(message.headers ?? {})) {
-    for (const v of Array.isArray(raw) ? raw : [raw]) {
-      headers.push({
-        key,
-        value: v === undefined || v === null ? null : Buffer.isBuffer(v) ? v : Buffer.from(String(v)),
-      });
-    }
-  }
-  const timestamp = Number(message.timestamp);
-  return {
-    topic,
-    partition,
-    offset: Number(message.offset),
-    timestamp: Number.isFinite(timestamp) && timestamp >= 0 ? timestamp : null,
-    key: message.key ?? null,
-    value: message.value ?? null,
-    headers,
-  };
-}
-
-function timestampTypeOf(message: KafkaMessage, timestamp: number | null): TimestampType {
-  if (timestamp === null) return 'NoTimestampType';
-  const context = (message as { batchContext?: { timestampType?: unknown } }).batchContext;
-  const type = typeof context?.timestampType === 'number' ? TIMESTAMP_TYPES[context.timestampType] : undefined;
-  return type ?? 'CreateTime';
-}
-
 function byTopic(partitions: readonly TopicPartition[]): { topic: string; partitions: number[] }[] {
   const out = new Map<string, number[]>();
   for (const tp of partitions) out.set(tp.topic, [...(out.get(tp.topic) ?? []), tp.partition]);
@@ -672,11 +578,6 @@ function byTopic(partitions: readonly TopicPartition[]): { topic: string; partit
 
 function tpText(tp: TopicPartition): string {
   return `${tp.topic}-${tp.partition}`;
-}
-
-function nameOf(plugin: object): string {
-  const name = plugin.constructor?.name;
-  return name === undefined || name === 'Object' ? 'unknown' : name;
 }
 
 function isRetriable(error: Error): boolean {

@@ -3,12 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import {
+  type Converter,
   DataError,
+  type Header,
   type Props,
   RetriableError,
   Schemas,
   type SinkRecord,
   type SinkTask,
+  type SchemaAndValue,
   type SinkTaskContext,
   type TopicPartition,
   type TopicPartitionOffset,
@@ -26,6 +29,7 @@ import { createTaskMetrics } from '../../src/metrics/task-metrics.js';
 import { PluginRegistry } from '../../src/plugins/registry.js';
 import { buildTransformChain } from '../../src/plugins/transform-chain.js';
 import type { ErrorHandler, TaskMetrics, TaskState } from '../../src/task-parts.js';
+import { extractFieldValue } from '../../src/transforms/extract-field.js';
 import { regexRouter } from '../../src/transforms/regex-router.js';
 import { sinkGroupId } from '../../src/worker/sink-offsets.js';
 import { SinkTaskRunner, type SinkTaskRunnerDeps } from '../../src/worker/sink-task-runner.js';
@@ -196,7 +200,49 @@ class CollectingSinkTask implements SinkTask {
 
 const stringConverter = () => new StringConverter(stringConverterConfig.parse({}));
 const schemalessJson = () => new JsonConverter(jsonConverterConfig.parse({ 'schemas.enable': 'false' }));
-const transformsFrom = (props: Record<string, string>) => buildTransformChain(props, new PluginRegistry([regexRouter]));
+const transformsFrom = (props: Record<string, string>) =>
+  buildTransformChain(props, new PluginRegistry([regexRouter, extractFieldValue]));
+
+/**
+ * Upper-cases text values, synchronously or as a Promise. `flaky` fails with a
+ * RetriableError the first time it is seen, `bad` always fails with a DataError.
+ */
+class ShoutingConverter implements Converter {
+  readonly attempts = new Map<string, number>();
+
+  constructor(private readonly isAsync: boolean) {}
+
+  fromConnectData(): Uint8Array | null {
+    throw new Error('not used by sinks');
+  }
+
+  toConnectData(
+    _topic: string,
+    _headers: readonly Header[],
+    bytes: Uint8Array | null,
+  ): SchemaAndValue | Promise<SchemaAndValue> {
+    if (!this.isAsync) return this.#convert(bytes);
+    return new Promise((resolve, reject) => {
+      setImmediate(() => {
+        try {
+          resolve(this.#convert(bytes));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
+  #convert(bytes: Uint8Array | null): SchemaAndValue {
+    const text = bytes === null ? null : Buffer.from(bytes).toString();
+    if (text === null) return { schema: Schemas.OPTIONAL_STRING, value: null };
+    const attempt = (this.attempts.get(text) ?? 0) + 1;
+    this.attempts.set(text, attempt);
+    if (text === 'flaky' && attempt === 1) throw new RetriableError('not yet');
+    if (text === 'bad') throw new DataError('cannot shout bad');
+    return { schema: Schemas.OPTIONAL_STRING, value: text.toUpperCase() };
+  }
+}
 
 async function errorHandlerFor(
   connector: string,
@@ -545,6 +591,128 @@ describe('SinkTaskRunner', () => {
       await runner.stop();
       await closeHandler();
     }
+  });
+
+  it('dead-letters a failure in each stage with that stage and plugin, and reports a transformed record with its consumed bytes', async () => {
+    const topic = unique('stages');
+    const dlq = unique('stages-dlq');
+    const connector = unique('stages');
+    await createTopic(topic, 1);
+    await produce(topic, [
+      { key: '0', value: '{"s":"zero"}', headers: { h: '"ok"' } },
+      { key: '1', value: '{"s":"one"}', headers: { h: 'not json {' } },
+      { key: 'bad {', value: '{"s":"two"}' },
+      { key: '3', value: 'bad {' },
+      { key: '4', value: '"no fields"' },
+      { key: '5', value: '{"s":"five"}' },
+      { key: '6', value: '{"s":"six"}' },
+    ]);
+    const registry = new MetricsRegistry();
+    const metrics = createTaskMetrics(registry, { connector, task: 0, type: 'sink' });
+    const task = new CollectingSinkTask({ reportValue: 'five' });
+    const { runner, closeHandler } = await startRunner(connector, task, {
+      topics: [topic],
+      keyConverter: schemalessJson(),
+      valueConverter: schemalessJson(),
+      headerConverter: schemalessJson(),
+      pluginNames: { keyConverter: 'key-json', valueConverter: 'value-json' },
+      transforms: transformsFrom({
+        transforms: 'extract',
+        'transforms.extract.type': 'org.apache.kafka.connect.transforms.ExtractField$Value',
+        'transforms.extract.field': 's',
+      }),
+      metrics,
+      errorsProps: {
+        'errors.tolerance': 'all',
+        'errors.deadletterqueue.topic.name': dlq,
+        'errors.deadletterqueue.topic.replication.factor': '1',
+        'errors.deadletterqueue.context.headers.enable': 'true',
+      },
+    });
+    try {
+      const dead = await readAll(dlq, 5);
+      const header = (d: { headers: IHeaders }, name: string) => String(d.headers[`__connect.errors.${name}`]);
+      assert.deepEqual(
+        dead.map((d) => [header(d, 'offset'), header(d, 'stage'), header(d, 'class.name'), d.value?.toString()]),
+        [
+          ['1', 'HEADER_CONVERTER', 'JsonConverter', '{"s":"one"}'],
+          ['2', 'KEY_CONVERTER', 'key-json', '{"s":"two"}'],
+          ['3', 'VALUE_CONVERTER', 'value-json', 'bad {'],
+          ['4', 'TRANSFORMATION', 'extract (ExtractField$Value)', '"no fields"'],
+          ['5', 'TASK_PUT', 'CollectingSinkTask', '{"s":"five"}'],
+        ],
+      );
+      assert.equal(String(dead[0]?.headers['h']), 'not json {');
+      await waitFor('the last record', () => task.records.some((r) => r.kafkaOffset === 6));
+      assert.deepEqual(
+        task.records.map((r) => [r.kafkaOffset, r.key, r.value, r.headers.map((h) => [h.key, h.value])]),
+        [
+          [0, 0, 'zero', [['h', 'ok']]],
+          [6, 6, 'six', []],
+        ],
+      );
+      assert.match(
+        registry.render(),
+        new RegExp(`tributary_task_records_failed_total\\{connector="${connector}",task="0"\\} 5\\n`),
+      );
+    } finally {
+      await runner.stop();
+      await closeHandler();
+    }
+    assert.equal((await committed(connector, topic)).get(0), 7);
+  });
+
+  for (const isAsync of [false, true]) {
+    it(`retries and tolerates ${isAsync ? 'a converter returning Promises' : 'a synchronous converter'} through the error handler, keeping the order`, async () => {
+      const topic = unique('shout');
+      const connector = unique('shout');
+      await createTopic(topic, 1);
+      await produce(topic, [{ value: 'a' }, { value: 'bad' }, { value: 'flaky' }, { value: null }, { value: 'e' }]);
+      const converter = new ShoutingConverter(isAsync);
+      const task = new CollectingSinkTask();
+      const { runner, closeHandler } = await startRunner(connector, task, {
+        topics: [topic],
+        valueConverter: converter,
+        errorsProps: { 'errors.tolerance': 'all', 'errors.retry.timeout': '60000', 'errors.retry.delay.max.ms': '1' },
+      });
+      try {
+        await waitFor('4 records', () => task.records.length >= 4);
+        assert.deepEqual(
+          task.records.map((r) => [r.kafkaOffset, r.value]),
+          [
+            [0, 'A'],
+            [2, 'FLAKY'],
+            [3, null],
+            [4, 'E'],
+          ],
+        );
+        assert.equal(converter.attempts.get('flaky'), 2);
+        assert.equal(converter.attempts.get('bad'), 1);
+      } finally {
+        await runner.stop();
+        await closeHandler();
+      }
+      assert.equal(runner.failure, null);
+      assert.equal((await committed(connector, topic)).get(0), 5);
+    });
+  }
+
+  it('fails the task when the Promise of a converter rejects and errors are not tolerated', async () => {
+    const topic = unique('rejected');
+    const connector = unique('rejected');
+    await createTopic(topic, 1);
+    await produce(topic, [{ value: 'a' }, { value: 'bad' }, { value: 'c' }]);
+    const task = new CollectingSinkTask();
+    const { runner } = await startRunner(connector, task, {
+      topics: [topic],
+      valueConverter: new ShoutingConverter(true),
+    });
+    await waitFor('FAILED', () => runner.state === 'FAILED');
+    assert.match(String(runner.failure?.message), /Tolerance exceeded/);
+    assert.match(String((runner.failure?.cause as Error | undefined)?.message), /cannot shout bad/);
+    await runner.stop();
+    assert.deepEqual(task.records, []);
+    assert.equal((await committed(connector, topic)).get(0), -1);
   });
 
   it('gives no errant-record reporter with errors.tolerance=none, and fails on a converter error', async () => {
