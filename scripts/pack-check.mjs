@@ -20,6 +20,10 @@ const expectedExports = {
   '@tributary/api': ['defineConfig', 'defineSourceConnector', 'SchemaBuilder', 'Struct', 'ConfigError'],
   '@tributary/runtime': ['builtinPlugins', 'runStandalone', 'StandaloneHerder', 'startRestServer', 'PluginRegistry'],
   '@tributary/devstack': ['startBroker'],
+  '@tributary/testkit': ['runSourceConnectorConformance', 'runSinkConnectorConformance'],
+  '@tributary/jdbc': ['parseConnectionUrl', 'openDatabase', 'dialectFor'],
+  '@tributary/jdbc-source': ['jdbcSource'],
+  '@tributary/jdbc-sink': ['jdbcSink'],
   '@tributary/cli': ['main', 'commands'],
 };
 
@@ -37,7 +41,7 @@ const smokeScripts = {
 const binRuns = {
   tributary: [
     [['--help'], 'Usage: tributary'],
-    [['demo'], 'round trip done'],
+    [['demo'], 'demo done: the warehouse equals the shop'],
   ],
 };
 

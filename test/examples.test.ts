@@ -5,6 +5,8 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { jdbcSink } from '@tributary/jdbc-sink';
+import { jdbcSource } from '@tributary/jdbc-source';
 import {
   builtinPlugins,
   loadConnectorFile,
@@ -17,7 +19,8 @@ import {
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const examples = join(root, 'examples');
 const compat = resolve(root, '../shared/compat');
-const registry = new PluginRegistry(builtinPlugins);
+// The plugins the `tributary` command registers.
+const registry = new PluginRegistry([...builtinPlugins, jdbcSource, jdbcSink]);
 
 describe('examples/', () => {
   it('has a worker file that parses without warnings', () => {
@@ -25,8 +28,8 @@ describe('examples/', () => {
     assert.deepEqual(parsed.warnings, []);
   });
 
-  const connectorFiles = readdirSync(examples).filter((f) => f.startsWith('connect-') && f !== 'connect-standalone.properties');
-  it('has connector files', () => assert.ok(connectorFiles.length >= 2));
+  const connectorFiles = readdirSync(examples).filter((f) => f.endsWith('.properties') && f !== 'connect-standalone.properties');
+  it('has connector files', () => assert.ok(connectorFiles.length >= 4));
   for (const file of connectorFiles) {
     it(`${file} validates with no errors`, () => {
       const { config } = loadConnectorFile(join(examples, file));

@@ -170,18 +170,3 @@ describe('tributary broker', () => {
     }
   });
 });
-
-describe('tributary demo', () => {
-  it('round-trips records through the embedded broker and exits 0', async () => {
-    const r = await runCli(['demo']);
-    assert.equal(r.code, 0, r.stderr);
-    const records = r.stdout.split('\n').filter((line) => /^ {2}tributary-demo\[\d\]@\d+ {2}key=/.test(line));
-    assert.equal(records.length, 5, r.stdout);
-    assert.ok(
-      records.some((line) => line.includes('key=exhaust') && line.includes('"celsius":140.75')),
-      r.stdout,
-    );
-    assert.match(r.stdout, /group tributary-demo committed offsets: 0→2, 1→1, 2→2/);
-    assert.equal(r.stderr, '');
-  });
-});

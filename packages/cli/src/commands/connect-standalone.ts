@@ -7,9 +7,10 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@tributary/api';
-import { runStandalone, type StandaloneHandle } from '@tributary/runtime';
+import { PluginRegistry, runStandalone, type StandaloneHandle } from '@tributary/runtime';
 import { type Command, type CommandContext, UsageError } from '../command.js';
 import { parseOrThrow } from '../parse-options.js';
+import { cliPlugins } from '../plugins.js';
 import { untilAborted } from '../until-aborted.js';
 import { cliVersion } from '../version.js';
 
@@ -83,6 +84,7 @@ async function run(args: readonly string[], { stdout, stderr, signal }: CommandC
     handle = await runStandalone({
       workerPropsPath: invocation.workerPropsPath,
       connectorPaths: invocation.connectorPaths,
+      registry: new PluginRegistry(cliPlugins),
       stdout,
       log: { level: invocation.logLevel, destination: 2, pretty: invocation.isPretty },
       version: cliVersion(),

@@ -80,8 +80,8 @@ export class JsonConverter implements Converter, HeaderConverter {
     value: unknown,
   ): Uint8Array | null {
     if (schema === null && (value === null || value === undefined)) return null;
-    const text = this.hasSchemas ? this.writer.envelope(schema, value) : this.writer.valueText(schema, value);
-    return Buffer.from(text, 'utf8');
+    if (this.hasSchemas) return this.writer.envelopeBytes(schema, value);
+    return Buffer.from(this.writer.valueText(schema, value), 'utf8');
   }
 
   toConnectData(topic: string, _headers: readonly Header[], bytes: Uint8Array | null): SchemaAndValue {

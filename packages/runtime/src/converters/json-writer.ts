@@ -44,16 +44,39 @@ const JSON_TYPE_NAMES: Readonly<Record<Schema['type'], string>> = {
 
 export class JsonWriter {
   private readonly schemaTexts: LruCache<Schema, string>;
-  /** `"name":` of each struct field, per struct schema. */
+  /** `{"schema":…,"payload":` in UTF-8, per schema. */
+  private readonly envelopePrefixes: LruCache<Schema, Buffer>;
+  /** `{"name":` (first) or `,"name":` of each struct field, per struct schema. */
   private readonly fieldPrefixes = new WeakMap<Schema, readonly string[]>();
 
   constructor(private readonly options: JsonWriterOptions) {
     this.schemaTexts = new LruCache(options.schemaCacheSize);
+    this.envelopePrefixes = new LruCache(options.schemaCacheSize);
   }
 
   /** The JsonConverter envelope `{"schema":…,"payload":…}`. */
   envelope(schema: Schema | null, value: unknown): string {
     return `{"schema":${schema === null ? 'null' : this.schemaText(schema)},"payload":${this.valueText(schema, value)}}`;
+  }
+
+  /**
+   * The envelope as UTF-8 bytes. The schema part is encoded once per schema (it is most
+   * of the bytes): only the payload is encoded per value.
+   */
+  envelopeBytes(schema: Schema | null, value: unknown): Buffer {
+    if (schema === null) return Buffer.from(this.envelope(schema, value), 'utf8');
+    let prefix = this.envelopePrefixes.get(schema);
+    if (prefix === undefined) {
+      prefix = Buffer.from(`{"schema":${this.schemaText(schema)},"payload":`, 'utf8');
+      this.envelopePrefixes.set(schema, prefix);
+    }
+    const payload = this.valueText(schema, value);
+    const payloadLength = Buffer.byteLength(payload, 'utf8');
+    const bytes = Buffer.allocUnsafe(prefix.length + payloadLength + 1);
+    prefix.copy(bytes, 0);
+    bytes.write(payload, prefix.length, payloadLength, 'utf8');
+    bytes[prefix.length + payloadLength] = 0x7d;
+    return bytes;
   }
 
   /** The JSON schema object of `schema` (cached per Schema object). */
@@ -153,6 +176,10 @@ export class JsonWriter {
           throw new DataError(`Invalid type for Decimal, expected a decimal string but was ${describe(value)}`);
         }
         const scale = Decimal.scale(schema);
+        if (!this.options.isDecimalNumeric && typeof value === 'string') {
+          const text = smallDecimalBase64(value, scale);
+          if (text !== undefined) return text;
+        }
         const unscaled = Decimal.unscaled(value, scale);
         return this.options.isDecimalNumeric
           ? bigDecimalText(unscaled, scale)
@@ -192,17 +219,18 @@ export class JsonWriter {
     }
     let prefixes = this.fieldPrefixes.get(schema);
     if (prefixes === undefined) {
-      prefixes = schema.fields.map((f) => `${JSON.stringify(f.name)}:`);
+      prefixes = schema.fields.map((f, i) => `${i === 0 ? '{' : ','}${JSON.stringify(f.name)}:`);
       this.fieldPrefixes.set(schema, prefixes);
     }
     const fields = schema.fields;
+    if (fields.length === 0) return '{}';
     const usesDefaults = this.options.replacesNullWithDefault;
-    let text = '{';
+    let text = '';
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i];
       if (field === undefined) continue;
       const fieldValue = usesDefaults ? value.get(field.name) : value.getWithoutDefault(field.name);
-      text += (i === 0 ? '' : ',') + prefixes[i] + this.valueText(field.schema, fieldValue);
+      text += prefixes[i] + this.valueText(field.schema, fieldValue);
     }
     return `${text}}`;
   }
@@ -246,6 +274,66 @@ export class JsonWriter {
     }
     throw new DataError(`${describe(value)} does not have a corresponding schema type`);
   }
+}
+
+const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const MAX_SMALL_DIGITS = 15;
+/** Scratch for `smallDecimalBase64`: at most 7 bytes hold a 15-digit unscaled value. */
+const decimalBytes = new Uint8Array(8);
+
+/**
+ * `"…"` with the base64 of the unscaled bytes of a plain decimal text (`-`? digits, then
+ * `.` and at most `scale` digits) whose unscaled value has at most 15 digits, computed
+ * with numbers instead of BigInt; undefined for any other text (the general path decides).
+ */
+function smallDecimalBase64(text: string, scale: number): string | undefined {
+  if (scale < 0 || scale > MAX_SMALL_DIGITS) return undefined;
+  const length = text.length;
+  const isNegative = text.charCodeAt(0) === 0x2d;
+  let i = isNegative ? 1 : 0;
+  let unscaled = 0;
+  let digits = 0;
+  let fractionDigits = -1;
+  for (; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x2e && fractionDigits < 0) {
+      fractionDigits = 0;
+      continue;
+    }
+    const digit = code - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    unscaled = unscaled * 10 + digit;
+    digits++;
+    if (fractionDigits >= 0) fractionDigits++;
+  }
+  const intDigits = fractionDigits < 0 ? digits : digits - fractionDigits;
+  if (intDigits === 0 || fractionDigits > scale) return undefined;
+  const padding = scale - Math.max(fractionDigits, 0);
+  if (digits + padding > MAX_SMALL_DIGITS) return undefined;
+  unscaled *= 10 ** padding;
+  if (isNegative) unscaled = -unscaled;
+  // Minimal big-endian two's complement, as Java's BigInteger.toByteArray.
+  let start = decimalBytes.length;
+  let rest = unscaled;
+  for (;;) {
+    const byte = ((rest % 256) + 256) % 256;
+    decimalBytes[--start] = byte;
+    rest = Math.floor(rest / 256);
+    if ((rest === 0 && byte < 0x80) || (rest === -1 && byte >= 0x80)) break;
+  }
+  let out = '"';
+  for (let j = start; j < decimalBytes.length; j += 3) {
+    const b0 = decimalBytes[j] as number;
+    const hasB1 = j + 1 < decimalBytes.length;
+    const hasB2 = j + 2 < decimalBytes.length;
+    const b1 = hasB1 ? (decimalBytes[j + 1] as number) : 0;
+    const b2 = hasB2 ? (decimalBytes[j + 2] as number) : 0;
+    out += BASE64_DIGITS[b0 >> 2];
+    out += BASE64_DIGITS[((b0 & 3) << 4) | (b1 >> 4)];
+    out += hasB1 ? BASE64_DIGITS[((b1 & 15) << 2) | (b2 >> 6)] : '=';
+    out += hasB2 ? BASE64_DIGITS[b2 & 63] : '=';
+  }
+  return `${out}"`;
 }
 
 function invalid(schema: Schema, value: unknown): never {

@@ -101,6 +101,8 @@ export class DeadLetterQueue {
         ['exception.message', error.message],
         ['exception.stacktrace', stackTrace(error)],
       ];
+      const sqlState = sqlStateOf(error);
+      if (sqlState !== null) context.push(['sql.state', sqlState]);
       for (const [name, value] of context) pairs.push([ERROR_HEADER_PREFIX + name, Buffer.from(value, 'utf8')]);
     }
     // kafkajs takes headers as an object (a repeated key becomes an array, in order) and
@@ -114,6 +116,22 @@ export class DeadLetterQueue {
     }
     return headers;
   }
+}
+
+/**
+ * The SQLSTATE of a database error (a `sqlState` string on the error or on one of its
+ * causes), for the `__connect.errors.sql.state` header; null when there is none.
+ */
+export function sqlStateOf(error: Error): string | null {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current instanceof Error && !seen.has(current)) {
+    seen.add(current);
+    const state = (current as { sqlState?: unknown }).sqlState;
+    if (typeof state === 'string' && state !== '') return state;
+    current = current.cause;
+  }
+  return null;
 }
 
 /** The error's stack followed by each cause's, as Java prints "Caused by:". */

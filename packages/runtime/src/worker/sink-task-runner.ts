@@ -52,6 +52,8 @@ export interface SinkTaskRunnerDeps {
   readonly topicsRegex?: RegExp;
   /** Where a partition without a committed offset starts (`auto.offset.reset`): true = earliest (default). */
   readonly fromBeginning?: boolean;
+  /** Called once per topic this task consumes from (`GET /connectors/{n}/topics`). */
+  readonly onTopicUsed?: (topic: string) => void;
   /** Either a kafkajs client (with `consumerConfig` merged into the runner's settings)… */
   readonly kafka?: Kafka;
   readonly consumerConfig?: Partial<ConsumerConfig>;
@@ -102,6 +104,7 @@ export class SinkTaskRunner implements TaskRunner {
   /** Partitions opened in the task. */
   readonly #assignment = new Map<Key, TopicPartition>();
   /** Next offset after the last record put, per assigned partition. */
+  readonly #topicsUsed = new Set<string>();
   readonly #positions = new Map<Key, TopicPartitionOffset>();
   /** Last offset committed (or found committed when the partition was assigned). */
   readonly #committed = new Map<Key, number>();
@@ -213,6 +216,10 @@ export class SinkTaskRunner implements TaskRunner {
     const key = keyOf(tp);
     // Left unresolved, these are fetched again once assigned or resumed.
     if (!this.#assignment.has(key) || this.#isPaused || this.#pausedByTask.has(key)) return;
+    if (!this.#topicsUsed.has(batch.topic)) {
+      this.#topicsUsed.add(batch.topic);
+      this.#deps.onTopicUsed?.(batch.topic);
+    }
     const { messages } = batch;
     const first = messages[0];
     if (first !== undefined && !this.#committed.has(key)) this.#committed.set(key, Number(first.offset));

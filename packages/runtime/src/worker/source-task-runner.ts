@@ -9,6 +9,7 @@
  * handed to `commitRecord` between polls. One `sendBatch` is in flight at a time, carrying
  * everything converted meanwhile, which keeps per-partition order even when kafkajs retries.
  */
+import { randomInt } from 'node:crypto';
 import {
   ConnectError,
   type Converter,
@@ -22,15 +23,7 @@ import {
   type SourceTask,
   type SourceTaskContext,
 } from '@tributary/api';
-import {
-  type Admin,
-  type CompressionTypes,
-  type IHeaders,
-  type Message,
-  Partitioners,
-  type PartitionMetadata,
-  type Producer,
-} from 'kafkajs';
+import type { Admin, CompressionTypes, IHeaders, Message, PartitionMetadata, Producer } from 'kafkajs';
 import { type Clock, systemClock } from '../errors/clock.js';
 import { createOffsetStorageReader } from '../offsets/offset-storage-reader.js';
 import { type SubmittedRecord, SubmittedRecords, sourcePartitionKey } from '../offsets/submitted-records.js';
@@ -44,6 +37,7 @@ import type {
   TaskState,
   TransformChain,
 } from '../task-parts.js';
+import { keyPartition } from './murmur2.js';
 import type { TopicCreator } from './topic-creator.js';
 
 export interface SourceTaskRunnerDependencies {
@@ -79,7 +73,11 @@ export interface SourceTaskRunnerDependencies {
   readonly offsetFlushIntervalMs: number;
   readonly offsetFlushTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
-  /** `poll` is not called while this many records are unacknowledged (one poll may exceed it). Default 10000. */
+  /**
+   * `poll` is not called while this many records are unacknowledged (one poll may exceed
+   * it). Default 1500: one send in flight, one ready and one being converted; records held
+   * longer only add garbage-collector work and memory.
+   */
   readonly maxInFlightRecords?: number;
   /** Upper bound on the key+value bytes of one `sendBatch`. Default 512 KiB. */
   readonly maxBatchBytes?: number;
@@ -88,10 +86,11 @@ export interface SourceTaskRunnerDependencies {
   readonly clock?: Clock;
 }
 
-const DEFAULT_MAX_IN_FLIGHT_RECORDS = 10_000;
+const DEFAULT_MAX_IN_FLIGHT_RECORDS = 1500;
 const DEFAULT_MAX_BATCH_BYTES = 512 * 1024;
-// kafkajs 2.2.4 groups a send's messages per partition in quadratic time: keep sends small.
-const MAX_BATCH_RECORDS = 1000;
+// kafkajs 2.2.4 groups a send's messages per partition in quadratic time and memory
+// (about 10 KB of garbage per record at 1000 records a send): keep sends small.
+const MAX_BATCH_RECORDS = 500;
 const POLL_RETRY_MIN_MS = 300;
 const POLL_RETRY_MAX_MS = 10_000;
 const METADATA_MAX_AGE_MS = 300_000;
@@ -99,7 +98,8 @@ const EMPTY = Buffer.alloc(0);
 
 /** A converted record waiting for (or in) a send. */
 interface Outgoing {
-  readonly record: SourceRecord;
+  /** Kept for `commitRecord` only: without it the record can be collected once converted. */
+  readonly record: SourceRecord | null;
   readonly topic: string;
   partition: number | null;
   readonly key: Buffer | null;
@@ -157,8 +157,12 @@ export class SourceTaskRunner implements TaskRunner {
     string,
     { readonly partitions: PartitionMetadata[]; readonly fetchedAtMs: number }
   >();
-  readonly #partitioner = Partitioners.DefaultPartitioner();
+  /** Round-robin position of keyless records, per topic (as kafkajs's default partitioner). */
+  readonly #roundRobin = new Map<string, number>();
   readonly #transformNames: string;
+  readonly #hasCommitRecord: boolean;
+  /** `#serialize`'s stage results, reused: the synchronous path is done with them before the next record. */
+  readonly #stageResults: unknown[] = [];
   readonly #converterNames: { readonly key: string; readonly value: string; readonly header: string };
 
   constructor(dependencies: SourceTaskRunnerDependencies) {
@@ -167,6 +171,7 @@ export class SourceTaskRunner implements TaskRunner {
     this.#maxInFlight = dependencies.maxInFlightRecords ?? DEFAULT_MAX_IN_FLIGHT_RECORDS;
     this.#log = dependencies.logger;
     this.#transformNames = dependencies.transforms.names.join(', ');
+    this.#hasCommitRecord = dependencies.task.commitRecord !== undefined;
     this.#converterNames = dependencies.converterNames ?? {
       key: 'key.converter',
       value: 'value.converter',
@@ -318,7 +323,7 @@ export class SourceTaskRunner implements TaskRunner {
 
   /** Converts `records` in poll order, handing each to the producer (or marking it done). */
   async #prepare(records: readonly SourceRecord[], signal: AbortSignal): Promise<void> {
-    const hasCommitRecord = this.#deps.task.commitRecord !== undefined;
+    const hasCommitRecord = this.#hasCommitRecord;
     try {
       for (const record of records) {
         if (signal.aborted) return;
@@ -357,7 +362,8 @@ export class SourceTaskRunner implements TaskRunner {
 
   /** Header, key and value conversion of `r` (the transformed `original`). */
   #serialize(original: SourceRecord, r: SourceRecord, signal: AbortSignal): Outgoing | null | Promise<Outgoing | null> {
-    const results: unknown[] = [];
+    const results = this.#stageResults;
+    results.length = 0;
     for (let stage = 0; stage < SERIALIZE_STAGES.length; stage++) {
       let value: unknown;
       try {
@@ -415,7 +421,7 @@ export class SourceTaskRunner implements TaskRunner {
 
   #outgoing(original: SourceRecord, r: SourceRecord, results: readonly unknown[]): Outgoing {
     return {
-      record: original,
+      record: this.#hasCommitRecord ? original : null,
       topic: r.topic,
       partition: r.kafkaPartition,
       headers: results[0] as IHeaders | undefined,
@@ -531,7 +537,7 @@ export class SourceTaskRunner implements TaskRunner {
       })),
     });
     let written = 0;
-    const hasCommitRecord = this.#deps.task.commitRecord !== undefined;
+    const hasCommitRecord = this.#hasCommitRecord;
     for (const [topic, items] of byTopic) {
       written += items.length;
       if (!hasCommitRecord) {
@@ -560,19 +566,38 @@ export class SourceTaskRunner implements TaskRunner {
           timestamp: logAppendTime >= 0 ? logAppendTime : item.timestamp,
         };
         item.submitted.ack();
-        this.#acknowledged.push({ record: item.record, metadata });
+        if (item.record !== null) this.#acknowledged.push({ record: item.record, metadata });
       }
     }
     this.#deps.metrics.recordsWritten(written);
+    this.#collectOffsets();
     this.#wake.notify();
   }
 
+  /**
+   * Kafka's default partitioning: a keyed record goes to murmur2(key) mod the partition
+   * count, a keyless one round-robin over the partitions that have a leader.
+   */
   async #assignPartitions(topic: string, items: Outgoing[]): Promise<void> {
-    const partitionMetadata = await this.#partitionsOf(topic);
-    if (partitionMetadata === null) return;
+    const partitions = await this.#partitionsOf(topic);
+    if (partitions === null) return;
+    const count = partitions.length;
+    if (count === 1) {
+      for (const item of items) item.partition ??= 0;
+      return;
+    }
+    let available: PartitionMetadata[] | null = null;
     for (const item of items) {
-      if (item.partition === null)
-        item.partition = this.#partitioner({ topic, partitionMetadata, message: { key: item.key, value: item.value } });
+      if (item.partition !== null) continue;
+      if (item.key !== null) {
+        item.partition = keyPartition(item.key, count);
+        continue;
+      }
+      available ??= partitions.filter((p) => p.leader >= 0);
+      const next = (this.#roundRobin.get(topic) ?? randomInt(0x7fffffff)) + 1;
+      this.#roundRobin.set(topic, next);
+      const leader = available[(next & 0x7fffffff) % available.length];
+      item.partition = leader === undefined ? (next & 0x7fffffff) % count : leader.partitionId;
     }
   }
 
@@ -612,10 +637,15 @@ export class SourceTaskRunner implements TaskRunner {
     return flush;
   }
 
-  async #writeOffsets(): Promise<boolean> {
+  /** Moves the committable offsets to `#pendingOffsets`, so acknowledged records are not kept until the flush. */
+  #collectOffsets(): void {
     for (const [partition, offset] of this.#submitted.committableOffsets()) {
       this.#pendingOffsets.set(sourcePartitionKey(partition), [partition, offset]);
     }
+  }
+
+  async #writeOffsets(): Promise<boolean> {
+    this.#collectOffsets();
     if (this.#pendingOffsets.size === 0) return true;
     const writing = new Map(this.#pendingOffsets);
     this.#pendingOffsets.clear();

@@ -137,7 +137,8 @@ export async function createTaskFactory(options: TaskFactoryOptions): Promise<Ta
             consumerConfig: consumerSettings.config,
             fromBeginning: consumerSettings.fromBeginning,
             ...parts.converters,
-            transforms: trackConsumedTopics(parts.transforms, options.onTopicUsed),
+            transforms: parts.transforms,
+            onTopicUsed: options.onTopicUsed,
             errorHandler: createErrorHandler({
               connectorName: name,
               taskId,
@@ -217,22 +218,6 @@ async function build(
       header.converter.close?.();
       transforms.close();
     },
-  };
-}
-
-/** Sink topic tracking: the topic of each consumed record, before transforms (as Kafka). */
-function trackConsumedTopics(chain: TransformChain, onTopicUsed: (topic: string) => void): TransformChain {
-  const seen = new Set<string>();
-  return {
-    names: chain.names,
-    apply(record) {
-      if (!seen.has(record.topic)) {
-        seen.add(record.topic);
-        onTopicUsed(record.topic);
-      }
-      return chain.apply(record);
-    },
-    close: () => chain.close(),
   };
 }
 

@@ -262,6 +262,31 @@ describe('JsonConverter decimals', () => {
   it('rejects a decimal with more fraction digits than the scale', () => {
     assert.throws(() => write(converter(), schema, '1.234'), DataError);
   });
+
+  it('writes the same BASE64 as the unscaled BigInt bytes for any decimal text, short or long', () => {
+    const c = converter({ 'schemas.enable': 'false' });
+    const texts = ['0', '-0', '-0.00', '0.5', '5.', '007.10', '-128', '127', '-129', '255.99', '99999999999999.9'];
+    texts.push('9999999999999.99', '-9999999999999.99', '99999999999999.99', '1e3', '+1.5', ' 2.5', '.5', '-');
+    for (let i = 0; i < 2_000; i++) {
+      const intDigits = Math.floor(Math.random() * 17);
+      const int = Array.from({ length: intDigits }, () => Math.floor(Math.random() * 10)).join('') || '0';
+      const fraction = Array.from({ length: Math.floor(Math.random() * 4) }, () => Math.floor(Math.random() * 10));
+      texts.push(`${Math.random() < 0.5 ? '-' : ''}${int}${fraction.length > 0 ? `.${fraction.join('')}` : ''}`);
+    }
+    for (const scale of [0, 2, 3]) {
+      const decimal = Decimal.schema(scale);
+      for (const text of texts) {
+        let expected: string;
+        try {
+          expected = `"${Decimal.toBytes(text, scale).toString('base64')}"`;
+        } catch {
+          assert.throws(() => write(c, decimal, text), DataError, text);
+          continue;
+        }
+        assert.equal(write(c, decimal, text), expected, `${text} at scale ${scale}`);
+      }
+    }
+  });
 });
 
 describe('JsonConverter envelope errors', () => {

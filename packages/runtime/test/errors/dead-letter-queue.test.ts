@@ -150,6 +150,25 @@ describe('dead letter queue', () => {
     assert.equal(topics[0]?.partitions[0]?.replicas.length, 1);
   });
 
+  it('adds __connect.errors.sql.state when the error (or its cause) carries a sqlState', async () => {
+    const dlq = unique('dlq');
+    const errorHandler = dlqHandler(dlq, { contextHeaders: true });
+    const driverError = Object.assign(new Error('null value in column "qty" violates not-null constraint'), {
+      sqlState: '23502',
+    });
+    await errorHandler.report(
+      { stage: 'TASK_PUT', pluginName: 'JdbcSinkConnector', consumed: consumedRecord(7) },
+      new DataError('Cannot write the record orders-2@7', { cause: driverError }),
+    );
+    await errorHandler.report(
+      { stage: 'TASK_PUT', pluginName: 'JdbcSinkConnector', consumed: consumedRecord(8) },
+      new DataError('no SQL state'),
+    );
+    const [first, second] = await readAll(dlq, 2);
+    assert.equal(text(first?.headers['__connect.errors.sql.state']), '23502');
+    assert.equal(second?.headers['__connect.errors.sql.state'], undefined);
+  });
+
   it('adds no context headers unless enabled, and reported records keep their order', async () => {
     const dlq = unique('dlq');
     const errorHandler = dlqHandler(dlq, { contextHeaders: false });

@@ -20,7 +20,7 @@ import {
   string,
 } from '@tributary/api';
 import { type RunningBroker, startBroker } from '@tributary/devstack';
-import { type Admin, type IHeaders, Kafka, logLevel, type Producer } from 'kafkajs';
+import { type Admin, type IHeaders, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { builtinPlugins } from '../../src/builtin-plugins.js';
 import { SimpleHeaderConverter } from '../../src/converters/simple-header-converter.js';
 import { StringConverter } from '../../src/converters/string-converter.js';
@@ -327,6 +327,19 @@ describe('SourceTaskRunner', () => {
     const read = await readAll(topic, 60);
     const where = new Map(read.map((r) => [r.key, `${r.partition}@${r.offset}`]));
     assert.equal(new Set(read.map((r) => r.partition)).size, 3, 'keys spread over the partitions');
+    // The partition of each key is the one kafkajs's (Java-compatible) default partitioner picks.
+    const partitioner = Partitioners.DefaultPartitioner();
+    const partitionMetadata = [0, 1, 2].map((partitionId) => ({
+      partitionErrorCode: 0,
+      partitionId,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+    }));
+    for (const r of read) {
+      const key = Buffer.from(r.key ?? '');
+      assert.equal(r.partition, partitioner({ topic, partitionMetadata, message: { key, value: null } }), r.key ?? '');
+    }
     for (const { record, metadata } of task.committed) {
       assert.equal(`${metadata?.partition}@${metadata?.offset}`, where.get(String(record.key)), String(record.key));
     }
