@@ -13,47 +13,31 @@
 //   are committed; the restarted worker consumes the records again and the table ends equal
 //   to the expected state (upserts are idempotent).
 import assert from 'node:assert/strict';
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type RunningBroker, startBroker } from '@tributary/devstack';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
+import type mysql from 'mysql2/promise';
+import type pg from 'pg';
+import {
+  compatDir,
+  createGuideTable,
+  MYSQL,
+  mariadb,
+  POSTGRES,
+  postgres,
+  WorkerProcess,
+  waitFor,
+  workerProperties,
+  writeProperties,
+} from './e2e-support.js';
 
-const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
-const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-const compatDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../shared/compat');
-const cliBin = join(dirname(fileURLToPath(import.meta.resolve('@tributary/cli'))), 'bin.js');
-
-// ---- services ---------------------------------------------------------------------------
-
-async function mariadb(database?: string): Promise<mysql.Connection> {
-  try {
-    return await mysql.createConnection({ ...MYSQL, ...(database === undefined ? {} : { database }) });
-  } catch (err) {
-    throw new Error(
-      `MariaDB/MySQL is required at ${MYSQL.host}:${MYSQL.port} (user ${MYSQL.user}) and could not be reached: ${(err as Error).message}`,
-    );
-  }
-}
-
-async function postgres(database: string): Promise<pg.Client> {
-  const client = new pg.Client({ ...POSTGRES, database });
-  try {
-    await client.connect();
-  } catch (err) {
-    throw new Error(
-      `PostgreSQL is required at ${POSTGRES.host}:${POSTGRES.port} (user ${POSTGRES.user}, database ${database}) and could not be reached: ${(err as Error).message}`,
-    );
-  }
-  return client;
-}
+// ---- DuckDB -----------------------------------------------------------------------------
 
 interface DuckReader {
   getRowObjectsJS(): Record<string, unknown>[];
@@ -88,103 +72,14 @@ async function duckdbRows(file: string, sql: string): Promise<Record<string, unk
   }
 }
 
-// ---- the worker as a child process ------------------------------------------------------
-
-const LISTENING = /^tributary connect-standalone: REST API listening on (http:\/\/[^ ,]+)/;
-
-class WorkerProcess {
-  readonly #child: ChildProcessWithoutNullStreams;
-  readonly #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  #stdout = '';
-  #stderr = '';
-  restUrl = '';
-
-  private constructor(args: readonly string[]) {
-    if (!existsSync(cliBin)) throw new Error(`${cliBin} is missing: build the CLI first (pnpm build)`);
-    this.#child = spawn(process.execPath, [cliBin, 'connect-standalone', '--log-format', 'json', ...args], {
-      stdio: 'pipe',
-    });
-    this.#child.stdin.end();
-    this.#child.stdout.on('data', (d: Buffer) => {
-      this.#stdout += d.toString();
-    });
-    this.#child.stderr.on('data', (d: Buffer) => {
-      this.#stderr = (this.#stderr + d.toString()).slice(-50_000);
-    });
-    const guard = setTimeout(() => this.#child.kill('SIGKILL'), 240_000);
-    this.#exited = new Promise((resolveExit) => {
-      this.#child.on('close', (code, signal) => {
-        clearTimeout(guard);
-        resolveExit({ code, signal });
-      });
-    });
-  }
-
-  /** Starts `tributary connect-standalone worker connector…` and waits for its "listening" line. */
-  static async start(workerFile: string, ...connectorFiles: string[]): Promise<WorkerProcess> {
-    const worker = new WorkerProcess([workerFile, ...connectorFiles]);
-    let hasExited = false;
-    void worker.#exited.then(() => {
-      hasExited = true;
-    });
-    const url = await waitFor('the worker to start', () => {
-      const match = LISTENING.exec(worker.#stdout);
-      if (match !== null) return match[1];
-      if (hasExited) throw new Error(`the worker exited before listening; stderr:\n${worker.logTail()}`);
-      return undefined;
-    });
-    worker.restUrl = url ?? '';
-    return worker;
-  }
-
-  logTail(chars = 6000): string {
-    return this.#stderr.slice(-chars);
-  }
-
-  /** SIGTERM: tasks flush and commit; resolves with the exit code. */
-  async stop(): Promise<number | null> {
-    this.#child.kill('SIGTERM');
-    return (await this.#exited).code;
-  }
-
-  /** SIGKILL: nothing flushed, nothing committed. */
-  async kill(): Promise<void> {
-    this.#child.kill('SIGKILL');
-    await this.#exited;
-  }
-
-  /** Throws with the trace when a task of `connector` has failed. */
-  async assertRunning(connector: string): Promise<void> {
-    const failed = (await this.taskStates(connector)).find((t) => t.state === 'FAILED');
-    if (failed !== undefined) throw new Error(`a task of ${connector} failed: ${failed.trace ?? ''}\nworker log:\n${this.logTail()}`);
-  }
-
-  async taskStates(connector: string): Promise<{ state: string; trace?: string }[]> {
-    const response = await fetch(`${this.restUrl}/connectors/${encodeURIComponent(connector)}/status`);
-    const body = (await response.json()) as { tasks?: { state: string; trace?: string }[] };
-    return body.tasks ?? [];
-  }
-}
-
-async function waitFor<T>(
-  what: string | (() => string),
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 // ---- Kafka ------------------------------------------------------------------------------
 
 /** Records in `topic` (its end offsets added up) and what the sink's group has committed of it. */
-async function sinkProgress(admin: Admin, topic: string, connector: string): Promise<{ end: number; committed: number }> {
+async function sinkProgress(
+  admin: Admin,
+  topic: string,
+  connector: string,
+): Promise<{ end: number; committed: number }> {
   const ends = await admin.fetchTopicOffsets(topic).catch(() => []);
   const end = ends.reduce((sum, p) => sum + Number(p.high), 0);
   const [offsets] = await admin.fetchOffsets({ groupId: `connect-${connector}`, topics: [topic] });
@@ -217,16 +112,6 @@ async function waitForSink(
 
 // ---- files ------------------------------------------------------------------------------
 
-function writeProperties(path: string, props: Readonly<Record<string, string | number>>): string {
-  writeFileSync(
-    path,
-    Object.entries(props)
-      .map(([k, v]) => `${k}=${v}\n`)
-      .join(''),
-  );
-  return path;
-}
-
 /**
  * A copy of a compat file with the lines of `changes` replaced (key → new value) and the
  * keys of `added` appended; asserts that every key to change is in the file, and leaves
@@ -255,15 +140,7 @@ function adjustedCompatFile(
 }
 
 function workerFile(dir: string, bootstrap: string, offsetFlushMs: number): string {
-  const name = randomUUID().slice(0, 8);
-  return writeProperties(join(dir, `${name}-worker.properties`), {
-    'bootstrap.servers': bootstrap,
-    'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'offset.storage.file.filename': join(dir, `${name}.offsets`),
-    'offset.flush.interval.ms': offsetFlushMs,
-    listeners: 'http://127.0.0.1:0',
-  });
+  return workerProperties(dir, randomUUID().slice(0, 8), bootstrap, offsetFlushMs).path;
 }
 
 // ---- the warehouse under test -----------------------------------------------------------
@@ -341,7 +218,10 @@ function duckdbWarehouse(dir: string): Warehouse {
     columns,
     async rows(table) {
       const tms = (await columns(table)).includes('tms') ? 'epoch_ms("tms")' : 'NULL';
-      const rows = await duckdbRows(file, `SELECT "id", "name", "description", ${tms} AS tms FROM "${table}" ORDER BY "id"`);
+      const rows = await duckdbRows(
+        file,
+        `SELECT "id", "name", "description", ${tms} AS tms FROM "${table}" ORDER BY "id"`,
+      );
       return rows.map(warehouseRow);
     },
     async drop() {
@@ -386,15 +266,7 @@ describe('JDBC sink through tributary connect-standalone (MariaDB → Kafka → 
       try {
         await root.query(`CREATE DATABASE \`${sourceDb}\``);
         db = await mariadb(sourceDb);
-        await db.query(
-          'CREATE TABLE test_kafka (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL, description VARCHAR(512)) AUTO_INCREMENT=10',
-        );
-        for (let i = 1; i <= 10; i++) {
-          await db.execute('INSERT INTO test_kafka (name, description) VALUES (?, ?)', [
-            `name-${i}`,
-            i === 5 ? null : `description ${i}`,
-          ]);
-        }
+        await createGuideTable(db);
         const worker = workerFile(dir, broker.bootstrap, 200);
         const sourceChanges = {
           'connection.url': `jdbc:mysql://${MYSQL.host}:${MYSQL.port}/${sourceDb}?useSSL=false`,
@@ -448,7 +320,9 @@ describe('JDBC sink through tributary connect-standalone (MariaDB → Kafka → 
         // TIMESTAMP has second precision: update in a later second so that tms moves forward.
         const database = db;
         await waitFor('the database clock to pass the insert second', async () => {
-          const [rows] = await database.query<mysql.RowDataPacket[]>('SELECT NOW() > tms AS later FROM test_kafka WHERE id = 20');
+          const [rows] = await database.query<mysql.RowDataPacket[]>(
+            'SELECT NOW() > tms AS later FROM test_kafka WHERE id = 20',
+          );
           return Number(rows[0]?.['later']) === 1 ? true : undefined;
         });
         await db.execute('UPDATE test_kafka SET description = ? WHERE id = 20', ['updated']);
@@ -612,7 +486,12 @@ class KillTarget {
   static async open(kind: 'postgresql' | 'mariadb', table: string): Promise<KillTarget> {
     if (kind === 'mariadb')
       return new KillTarget(await mariadb('test'), null, table, `jdbc:mysql://${MYSQL.host}:${MYSQL.port}/test`);
-    return new KillTarget(null, await postgres('test'), table, `jdbc:postgresql://${POSTGRES.host}:${POSTGRES.port}/test`);
+    return new KillTarget(
+      null,
+      await postgres('test'),
+      table,
+      `jdbc:postgresql://${POSTGRES.host}:${POSTGRES.port}/test`,
+    );
   }
 
   /** Every row, by id; [] while the table does not exist. */
@@ -631,15 +510,22 @@ class KillTarget {
       if (/doesn't exist|does not exist/.test((err as Error).message)) return [];
       throw err;
     }
-    return raw.map((r) => ({ id: Number(r['id']), name: String(r['name']), qty: r['qty'] === null ? null : Number(r['qty']) }));
+    return raw.map((r) => ({
+      id: Number(r['id']),
+      name: String(r['name']),
+      qty: r['qty'] === null ? null : Number(r['qty']),
+    }));
   }
 
   async isEqualTo(expected: ReadonlyMap<number, { name: string; qty: number | null }>): Promise<boolean> {
     const rows = await this.rows();
-    return rows.length === expected.size && rows.every((r) => {
-      const e = expected.get(r.id);
-      return e !== undefined && e.name === r.name && e.qty === r.qty;
-    });
+    return (
+      rows.length === expected.size &&
+      rows.every((r) => {
+        const e = expected.get(r.id);
+        return e !== undefined && e.name === r.name && e.qty === r.qty;
+      })
+    );
   }
 
   async close(): Promise<void> {

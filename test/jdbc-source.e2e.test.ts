@@ -9,119 +9,29 @@
 // - The database dropping the worker's connections mid-stream: the task keeps going and
 //   nothing is missing.
 import assert from 'node:assert/strict';
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { type RunningBroker, startBroker } from '@tributary/devstack';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
+import type mysql from 'mysql2/promise';
+import type pg from 'pg';
+import {
+  compatDir,
+  createGuideTable,
+  MYSQL,
+  mariadb,
+  POSTGRES,
+  postgres,
+  WorkerProcess,
+  waitFor,
+  workerProperties,
+  writeProperties,
+} from './e2e-support.js';
 
-const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
-const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
-const compatDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../shared/compat');
-const cliBin = join(dirname(fileURLToPath(import.meta.resolve('@tributary/cli'))), 'bin.js');
 const TIMESTAMP_SCHEMA_NAME = 'org.apache.kafka.connect.data.Timestamp';
-
-// ---- services ---------------------------------------------------------------------------
-
-async function mariadb(database: string): Promise<mysql.Connection> {
-  try {
-    return await mysql.createConnection({ ...MYSQL, database, multipleStatements: false });
-  } catch (err) {
-    throw new Error(
-      `MariaDB/MySQL is required at ${MYSQL.host}:${MYSQL.port} (user ${MYSQL.user}, database ${database}) and could not be reached: ${(err as Error).message}`,
-    );
-  }
-}
-
-async function postgres(): Promise<pg.Client> {
-  const client = new pg.Client(POSTGRES);
-  try {
-    await client.connect();
-  } catch (err) {
-    throw new Error(
-      `PostgreSQL is required at ${POSTGRES.host}:${POSTGRES.port} (user ${POSTGRES.user}, database ${POSTGRES.database}) and could not be reached: ${(err as Error).message}`,
-    );
-  }
-  return client;
-}
-
-// ---- the worker as a child process ------------------------------------------------------
-
-const LISTENING = /^tributary connect-standalone: REST API listening on (http:\/\/[^ ,]+)/;
-
-class WorkerProcess {
-  readonly #child: ChildProcessWithoutNullStreams;
-  readonly #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  #stdout = '';
-  #stderr = '';
-  restUrl = '';
-
-  private constructor(args: readonly string[]) {
-    if (!existsSync(cliBin)) throw new Error(`${cliBin} is missing: build the CLI first (pnpm build)`);
-    this.#child = spawn(process.execPath, [cliBin, 'connect-standalone', '--log-format', 'json', ...args], {
-      stdio: 'pipe',
-    });
-    this.#child.stdin.end();
-    this.#child.stdout.on('data', (d: Buffer) => {
-      this.#stdout += d.toString();
-    });
-    this.#child.stderr.on('data', (d: Buffer) => {
-      this.#stderr = (this.#stderr + d.toString()).slice(-50_000);
-    });
-    const guard = setTimeout(() => this.#child.kill('SIGKILL'), 240_000);
-    this.#exited = new Promise((resolveExit) => {
-      this.#child.on('close', (code, signal) => {
-        clearTimeout(guard);
-        resolveExit({ code, signal });
-      });
-    });
-  }
-
-  /** Starts `tributary connect-standalone worker connector…` and waits for its "listening" line. */
-  static async start(workerFile: string, ...connectorFiles: string[]): Promise<WorkerProcess> {
-    const worker = new WorkerProcess([workerFile, ...connectorFiles]);
-    let hasExited = false;
-    void worker.#exited.then(() => {
-      hasExited = true;
-    });
-    const line = await waitFor('the worker to start', () => {
-      const match = LISTENING.exec(worker.#stdout);
-      if (match !== null) return match[1];
-      if (hasExited) throw new Error(`the worker exited before listening; stderr:\n${worker.logTail()}`);
-      return undefined;
-    });
-    worker.restUrl = line ?? '';
-    return worker;
-  }
-
-  logTail(chars = 6000): string {
-    return this.#stderr.slice(-chars);
-  }
-
-  /** SIGTERM: tasks flush and commit; resolves with the exit code. */
-  async stop(): Promise<number | null> {
-    this.#child.kill('SIGTERM');
-    return (await this.#exited).code;
-  }
-
-  /** SIGKILL: nothing flushed, nothing committed beyond what the offset file already holds. */
-  async kill(): Promise<void> {
-    this.#child.kill('SIGKILL');
-    await this.#exited;
-  }
-
-  async taskStates(connector: string): Promise<{ state: string; trace?: string }[]> {
-    const response = await fetch(`${this.restUrl}/connectors/${encodeURIComponent(connector)}/status`);
-    const body = (await response.json()) as { tasks?: { state: string; trace?: string }[] };
-    return body.tasks ?? [];
-  }
-}
 
 // ---- Kafka ------------------------------------------------------------------------------
 
@@ -176,21 +86,6 @@ class TopicReader {
   }
 }
 
-async function waitFor<T>(
-  what: string | (() => string),
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 function payloadIds(records: readonly Received[]): number[] {
   return records.map((r) => Number(r.value.payload['id']));
 }
@@ -204,16 +99,6 @@ function missingIds(records: readonly Received[], count: number): number[] {
 }
 
 // ---- files ------------------------------------------------------------------------------
-
-function writeProperties(path: string, props: Readonly<Record<string, string | number>>): string {
-  writeFileSync(
-    path,
-    Object.entries(props)
-      .map(([k, v]) => `${k}=${v}\n`)
-      .join(''),
-  );
-  return path;
-}
 
 /**
  * A copy of a compat file with only `connection.url`'s host and the credentials changed for
@@ -269,16 +154,7 @@ describe('JDBC source through tributary connect-standalone (MariaDB, PostgreSQL,
   });
 
   function workerFile(name: string): { path: string; offsetFile: string } {
-    const offsetFile = join(dir, `${name}.offsets`);
-    const path = writeProperties(join(dir, `${name}-worker.properties`), {
-      'bootstrap.servers': broker.bootstrap,
-      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      'offset.storage.file.filename': offsetFile,
-      'offset.flush.interval.ms': 100,
-      listeners: 'http://127.0.0.1:0',
-    });
-    return { path, offsetFile };
+    return workerProperties(dir, name, broker.bootstrap, 100);
   }
 
   it('follows the Databend guide: incrementing, then ADD COLUMN tms and timestamp+incrementing', async () => {
@@ -291,15 +167,7 @@ describe('JDBC source through tributary connect-standalone (MariaDB, PostgreSQL,
     let reader: TopicReader | null = null;
     try {
       await db.query('DROP TABLE IF EXISTS test_kafka');
-      await db.query(
-        'CREATE TABLE test_kafka (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL, description VARCHAR(512)) AUTO_INCREMENT=10',
-      );
-      for (let i = 1; i <= 10; i++) {
-        await db.execute('INSERT INTO test_kafka (name, description) VALUES (?, ?)', [
-          `name-${i}`,
-          i === 5 ? null : `description ${i}`,
-        ]);
-      }
+      await createGuideTable(db);
       reader = await TopicReader.start(kafka, 'test_kafka');
 
       // 1. incrementing mode: the ten rows, ids 10..19.
@@ -597,8 +465,8 @@ class DatabaseUnderTest {
       return new DatabaseUnderTest(await mariadb('test'), null, `jdbc:mysql://${MYSQL.host}:${MYSQL.port}/test`);
     return new DatabaseUnderTest(
       null,
-      await postgres(),
-      `jdbc:postgresql://${POSTGRES.host}:${POSTGRES.port}/${POSTGRES.database}`,
+      await postgres('test'),
+      `jdbc:postgresql://${POSTGRES.host}:${POSTGRES.port}/test`,
     );
   }
 

@@ -6,7 +6,9 @@ import { sqlErrorDetails } from './driver-errors.js';
 
 function isLostCreateRace(error: unknown): boolean {
   const state = sqlErrorDetails(error)?.sqlState;
-  if (state === '23505' || state === '42P07') return true;
+  // PostgreSQL: the catalog's unique index (23505), the table (42P07) or its row type (42710)
+  // created by the other creator between our existence check and our insert.
+  if (state === '23505' || state === '42P07' || state === '42710') return true;
   return error instanceof Error && /write-write conflict on create/i.test(error.message);
 }
 

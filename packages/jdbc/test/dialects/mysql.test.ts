@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { NotFoundError } from '@tributary/api';
 import { mysqlDialect } from '../../src/index.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { instant, roundTrip, type TypeCase, timeOfDay, utcDate } from '../helpers/round-trip.js';
+import { assertCurrentTimeNearOurs, suiteDatabase } from '../helpers/suite-database.js';
+import { edgeValues, typeCase } from '../helpers/type-case.js';
 
 describe('mysqlDialect quoting (no database)', () => {
   test('identifiers use backticks with embedded backticks doubled', () => {
@@ -21,13 +22,7 @@ describe('mysqlDialect quoting (no database)', () => {
 });
 
 describe('mysqlDialect on MariaDB', () => {
-  let t: TestDatabase;
-  before(async () => {
-    t = await openTestDatabase('mysql');
-  });
-  after(async () => {
-    await t?.close();
-  });
+  const t = suiteDatabase('mysql');
 
   test('a table whose name and columns contain backticks round-trips through quoting', async () => {
     const { db } = t;
@@ -110,9 +105,7 @@ describe('mysqlDialect on MariaDB', () => {
   });
 
   test('currentTime is the database clock, close to ours', async () => {
-    const { db } = t;
-    const now = await db.dialect.currentTime(db);
-    assert.ok(Math.abs(now.getTime() - Date.now()) < 5_000, `database time ${now.toISOString()}`);
+    await assertCurrentTimeNearOurs(t.db);
   });
 
   test('timestampParameter: DATETIME compares in db.timezone, TIMESTAMP in UTC', async () => {
@@ -137,252 +130,74 @@ describe('mysqlDialect on MariaDB', () => {
   test('type round trip: every supported type, edge values and NULLs, db.timezone America/New_York', async () => {
     const { db } = t;
     const cases: TypeCase[] = [
-      {
-        column: 'c_tinyint',
-        ddl: 'TINYINT',
-        values: [127, -128, null],
-        expected: [127, -128, null],
-        connectType: 'int8',
-      },
-      {
-        column: 'c_tinyint_u',
-        ddl: 'TINYINT UNSIGNED',
-        values: [255, 0, null],
-        expected: [255, 0, null],
-        connectType: 'int16',
-      },
-      {
-        column: 'c_smallint',
-        ddl: 'SMALLINT',
-        values: [32767, -32768, null],
-        expected: [32767, -32768, null],
-        connectType: 'int16',
-      },
-      {
-        column: 'c_smallint_u',
-        ddl: 'SMALLINT UNSIGNED',
-        values: [65535, 0, null],
-        expected: [65535, 0, null],
-        connectType: 'int32',
-      },
-      {
-        column: 'c_mediumint',
-        ddl: 'MEDIUMINT',
-        values: [8388607, -8388608, null],
-        expected: [8388607, -8388608, null],
-        connectType: 'int32',
-      },
-      {
-        column: 'c_mediumint_u',
-        ddl: 'MEDIUMINT UNSIGNED',
-        values: [16777215, 0, null],
-        expected: [16777215, 0, null],
-        connectType: 'int32',
-      },
-      {
-        column: 'c_int',
-        ddl: 'INT',
-        values: [2147483647, -2147483648, null],
-        expected: [2147483647, -2147483648, null],
-        connectType: 'int32',
-      },
-      {
-        column: 'c_int_u',
-        ddl: 'INT UNSIGNED',
-        values: [4294967295, 0, null],
-        expected: [4294967295n, 0n, null],
-        connectType: 'int64',
-      },
-      {
-        column: 'c_bigint',
-        ddl: 'BIGINT',
-        values: [9223372036854775807n, -9223372036854775808n, null],
-        expected: [9223372036854775807n, -9223372036854775808n, null],
-        connectType: 'int64',
-      },
-      {
-        column: 'c_bigint_beyond_2_53',
-        ddl: 'BIGINT',
-        values: [9007199254740993n, -9007199254740993n, null],
-        expected: [9007199254740993n, -9007199254740993n, null],
-        connectType: 'int64',
-      },
-      {
-        column: 'c_bigint_u',
-        ddl: 'BIGINT UNSIGNED',
-        values: [18446744073709551615n, 0, null],
+      typeCase('c_tinyint', 'TINYINT', 'int8', edgeValues.int8),
+      typeCase('c_tinyint_u', 'TINYINT UNSIGNED', 'int16', [255, 0, null]),
+      typeCase('c_smallint', 'SMALLINT', 'int16', edgeValues.int16),
+      typeCase('c_smallint_u', 'SMALLINT UNSIGNED', 'int32', [65535, 0, null]),
+      typeCase('c_mediumint', 'MEDIUMINT', 'int32', edgeValues.int24),
+      typeCase('c_mediumint_u', 'MEDIUMINT UNSIGNED', 'int32', [16777215, 0, null]),
+      typeCase('c_int', 'INT', 'int32', edgeValues.int32),
+      typeCase('c_int_u', 'INT UNSIGNED', 'int64', [4294967295, 0, null], { expected: [4294967295n, 0n, null] }),
+      typeCase('c_bigint', 'BIGINT', 'int64', edgeValues.int64),
+      typeCase('c_bigint_beyond_2_53', 'BIGINT', 'int64', edgeValues.int64BeyondDouble),
+      typeCase('c_bigint_u', 'BIGINT UNSIGNED', 'Decimal', [18446744073709551615n, 0, null], {
         expected: ['18446744073709551615', '0', null],
-        connectType: 'Decimal',
         decimal: [0, 20],
-      },
-      {
-        column: 'c_bool',
-        ddl: 'BOOLEAN',
-        values: [true, false, null],
+      }),
+      typeCase('c_bool', 'BOOLEAN', 'boolean', edgeValues.boolean),
+      typeCase('c_bit1', 'BIT(1)', 'boolean', [Buffer.from([1]), Buffer.from([0]), null], {
         expected: [true, false, null],
-        connectType: 'boolean',
-      },
-      {
-        column: 'c_bit1',
-        ddl: 'BIT(1)',
-        values: [Buffer.from([1]), Buffer.from([0]), null],
-        expected: [true, false, null],
-        connectType: 'boolean',
-      },
-      {
-        column: 'c_bit16',
-        ddl: 'BIT(16)',
-        values: [Buffer.from([0xff, 0x01]), Buffer.from([0, 0]), null],
-        expected: [Buffer.from([0xff, 0x01]), Buffer.from([0, 0]), null],
-        connectType: 'bytes',
-      },
-      {
-        column: 'c_dec',
-        ddl: 'DECIMAL(38,10)',
-        values: ['1234567890123456789012345678.1234567890', '-9999999999999999999999999999.9999999999', null],
-        expected: ['1234567890123456789012345678.1234567890', '-9999999999999999999999999999.9999999999', null],
-        connectType: 'Decimal',
-        decimal: [10, 38],
-      },
-      {
-        column: 'c_dec_small',
-        ddl: 'DECIMAL(10,2)',
-        values: ['99999999.99', '-0.01', null],
-        expected: ['99999999.99', '-0.01', null],
-        connectType: 'Decimal',
-        decimal: [2, 10],
-      },
-      {
-        column: 'c_numeric',
-        ddl: 'NUMERIC(5,0)',
-        values: [99999, -99999, null],
+      }),
+      typeCase('c_bit16', 'BIT(16)', 'bytes', [Buffer.from([0xff, 0x01]), Buffer.from([0, 0]), null]),
+      typeCase(
+        'c_dec',
+        'DECIMAL(38,10)',
+        'Decimal',
+        ['1234567890123456789012345678.1234567890', '-9999999999999999999999999999.9999999999', null],
+        { decimal: [10, 38] },
+      ),
+      typeCase('c_dec_small', 'DECIMAL(10,2)', 'Decimal', ['99999999.99', '-0.01', null], { decimal: [2, 10] }),
+      typeCase('c_numeric', 'NUMERIC(5,0)', 'Decimal', [99999, -99999, null], {
         expected: ['99999', '-99999', null],
-        connectType: 'Decimal',
         decimal: [0, 5],
-      },
-      {
-        column: 'c_float',
-        ddl: 'FLOAT',
-        values: [3.5, -1.25, null],
-        expected: [3.5, -1.25, null],
-        connectType: 'float32',
-      },
-      {
-        column: 'c_double',
-        ddl: 'DOUBLE',
-        values: [1.7976931348623157e308, -2.2250738585072014e-308, null],
-        expected: [1.7976931348623157e308, -2.2250738585072014e-308, null],
-        connectType: 'float64',
-      },
-      {
-        column: 'c_char',
-        ddl: 'CHAR(3)',
-        values: ['abc', '', null],
-        expected: ['abc', '', null],
-        connectType: 'string',
-      },
-      {
-        column: 'c_varchar',
-        ddl: 'VARCHAR(255)',
-        values: ['héllo 🌊 "\'`', '', null],
-        expected: ['héllo 🌊 "\'`', '', null],
-        connectType: 'string',
-      },
-      {
-        column: 'c_text',
-        ddl: 'TEXT',
-        values: ['x'.repeat(5000), '', null],
-        expected: ['x'.repeat(5000), '', null],
-        connectType: 'string',
-      },
-      {
-        column: 'c_enum',
-        ddl: "ENUM('a','b')",
-        values: ['b', 'a', null],
-        expected: ['b', 'a', null],
-        connectType: 'string',
-      },
-      {
-        column: 'c_set',
-        ddl: "SET('x','y')",
-        values: ['x,y', '', null],
-        expected: ['x,y', '', null],
-        connectType: 'string',
-      },
-      {
-        column: 'c_json',
-        ddl: 'JSON',
-        values: ['{"a":[1,2.5,"x"]}', '[]', null],
-        expected: ['{"a":[1,2.5,"x"]}', '[]', null],
-        connectType: 'string',
-      },
-      {
-        column: 'c_binary',
-        ddl: 'BINARY(4)',
-        values: [Buffer.from([0, 1, 0, 2]), Buffer.from([0, 0, 0, 0]), null],
-        expected: [Buffer.from([0, 1, 0, 2]), Buffer.from([0, 0, 0, 0]), null],
-        connectType: 'bytes',
-      },
-      {
-        column: 'c_varbinary',
-        ddl: 'VARBINARY(16)',
-        values: [Buffer.from([0, 0xff, 0]), Buffer.alloc(0), null],
-        expected: [Buffer.from([0, 0xff, 0]), Buffer.alloc(0), null],
-        connectType: 'bytes',
-      },
-      {
-        column: 'c_blob',
-        ddl: 'BLOB',
-        values: [Buffer.from([0, 1, 2, 0]), Buffer.alloc(0), null],
-        expected: [Buffer.from([0, 1, 2, 0]), Buffer.alloc(0), null],
-        connectType: 'bytes',
-      },
-      {
-        column: 'c_date',
-        ddl: 'DATE',
-        values: ['9999-12-31', '1000-01-01', null],
+      }),
+      typeCase('c_float', 'FLOAT', 'float32', [3.5, -1.25, null]),
+      typeCase('c_double', 'DOUBLE', 'float64', [1.7976931348623157e308, -2.2250738585072014e-308, null]),
+      typeCase('c_char', 'CHAR(3)', 'string', ['abc', '', null]),
+      typeCase('c_varchar', 'VARCHAR(255)', 'string', ['héllo 🌊 "\'`', '', null]),
+      typeCase('c_text', 'TEXT', 'string', edgeValues.longText),
+      typeCase('c_enum', "ENUM('a','b')", 'string', ['b', 'a', null]),
+      typeCase('c_set', "SET('x','y')", 'string', ['x,y', '', null]),
+      typeCase('c_json', 'JSON', 'string', ['{"a":[1,2.5,"x"]}', '[]', null]),
+      typeCase('c_binary', 'BINARY(4)', 'bytes', [Buffer.from([0, 1, 0, 2]), Buffer.from([0, 0, 0, 0]), null]),
+      typeCase('c_varbinary', 'VARBINARY(16)', 'bytes', [Buffer.from([0, 0xff, 0]), Buffer.alloc(0), null]),
+      typeCase('c_blob', 'BLOB', 'bytes', [Buffer.from([0, 1, 2, 0]), Buffer.alloc(0), null]),
+      typeCase('c_date', 'DATE', 'Date', ['9999-12-31', '1000-01-01', null], {
         expected: [utcDate('9999-12-31'), utcDate('1000-01-01'), null],
-        connectType: 'Date',
-      },
-      {
-        column: 'c_time',
-        ddl: 'TIME(3)',
-        values: ['23:59:59.999', '00:00:00', null],
+      }),
+      typeCase('c_time', 'TIME(3)', 'Time', ['23:59:59.999', '00:00:00', null], {
         expected: [timeOfDay('23:59:59.999'), timeOfDay('00:00:00'), null],
-        connectType: 'Time',
-      },
-      {
-        column: 'c_datetime',
-        ddl: 'DATETIME(6)',
-        values: ['2024-07-01 12:34:56.123456', '1970-01-01 00:00:00', null],
-        // Zone-less: wall clock in db.timezone (EDT is UTC-4 in July, EST UTC-5 in January).
+      }),
+      // Zone-less: wall clock in db.timezone (EDT is UTC-4 in July, EST UTC-5 in January).
+      typeCase('c_datetime', 'DATETIME(6)', 'Timestamp', ['2024-07-01 12:34:56.123456', '1970-01-01 00:00:00', null], {
         expected: [new Date('2024-07-01T16:34:56.123Z'), new Date('1970-01-01T05:00:00Z'), null],
         instants: [instant('2024-07-01T16:34:56.123Z', 123_456_000), instant('1970-01-01T05:00:00Z'), null],
-        connectType: 'Timestamp',
-      },
-      {
-        column: 'c_timestamp',
-        ddl: 'TIMESTAMP(6) NULL',
-        // Written in the session's UTC: an instant, whatever db.timezone says.
-        values: ['2038-01-19 03:14:07.999999', '1970-01-01 00:00:01', null],
-        expected: [new Date('2038-01-19T03:14:07.999Z'), new Date('1970-01-01T00:00:01Z'), null],
-        instants: [instant('2038-01-19T03:14:07.999Z', 999_999_000), instant('1970-01-01T00:00:01Z'), null],
-        connectType: 'Timestamp',
-      },
-      {
-        column: 'c_year',
-        ddl: 'YEAR',
-        values: [2155, 1901, null],
+      }),
+      // Written in the session's UTC: an instant, whatever db.timezone says.
+      typeCase(
+        'c_timestamp',
+        'TIMESTAMP(6) NULL',
+        'Timestamp',
+        ['2038-01-19 03:14:07.999999', '1970-01-01 00:00:01', null],
+        {
+          expected: [new Date('2038-01-19T03:14:07.999Z'), new Date('1970-01-01T00:00:01Z'), null],
+          instants: [instant('2038-01-19T03:14:07.999Z', 999_999_000), instant('1970-01-01T00:00:01Z'), null],
+        },
+      ),
+      typeCase('c_year', 'YEAR', 'Date', [2155, 1901, null], {
         expected: [utcDate('2155-01-01'), utcDate('1901-01-01'), null],
-        connectType: 'Date',
-      },
-      {
-        column: 'c_point',
-        ddl: 'POINT',
-        values: [null, null, null],
-        expected: [null, null, null],
-        connectType: 'unsupported',
-      },
+      }),
+      typeCase('c_point', 'POINT', 'unsupported', [null, null, null]),
     ];
     await roundTrip(
       db,
@@ -396,35 +211,12 @@ describe('mysqlDialect on MariaDB', () => {
   test('numeric.mapping applies to DECIMAL columns', async () => {
     const { db } = t;
     const cases: TypeCase[] = [
-      {
-        column: 'd_int',
-        ddl: 'DECIMAL(9,0)',
-        values: ['123456789', null],
-        expected: [123456789, null],
-        connectType: 'int32',
-      },
-      {
-        column: 'd_long',
-        ddl: 'DECIMAL(18,0)',
-        values: ['-999999999999999999', null],
+      typeCase('d_int', 'DECIMAL(9,0)', 'int32', ['123456789', null], { expected: [123456789, null] }),
+      typeCase('d_long', 'DECIMAL(18,0)', 'int64', ['-999999999999999999', null], {
         expected: [-999999999999999999n, null],
-        connectType: 'int64',
-      },
-      {
-        column: 'd_frac',
-        ddl: 'DECIMAL(10,2)',
-        values: ['-12.5', null],
-        expected: [-12.5, null],
-        connectType: 'float64',
-      },
-      {
-        column: 'd_wide',
-        ddl: 'DECIMAL(30,4)',
-        values: ['1.0001', null],
-        expected: ['1.0001', null],
-        connectType: 'Decimal',
-        decimal: [4, 30],
-      },
+      }),
+      typeCase('d_frac', 'DECIMAL(10,2)', 'float64', ['-12.5', null], { expected: [-12.5, null] }),
+      typeCase('d_wide', 'DECIMAL(30,4)', 'Decimal', ['1.0001', null], { decimal: [4, 30] }),
     ];
     await roundTrip(db, t.table('nm'), cases, { numericMapping: 'best_fit', dbTimezone: 'UTC' });
   });

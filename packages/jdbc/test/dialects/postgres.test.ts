@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { DataError, NotFoundError } from '@tributary/api';
 import { postgresDialect } from '../../src/index.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { instant, roundTrip, type TypeCase, timeOfDay, utcDate } from '../helpers/round-trip.js';
+import { assertCurrentTimeNearOurs, suiteDatabase } from '../helpers/suite-database.js';
+import { edgeValues, typeCase } from '../helpers/type-case.js';
 
 describe('postgresDialect quoting (no database)', () => {
   test('identifiers use double quotes with embedded quotes doubled', () => {
@@ -26,13 +27,7 @@ describe('postgresDialect quoting (no database)', () => {
 });
 
 describe('postgresDialect on PostgreSQL', () => {
-  let t: TestDatabase;
-  before(async () => {
-    t = await openTestDatabase('postgresql');
-  });
-  after(async () => {
-    await t?.close();
-  });
+  const t = suiteDatabase('postgresql');
 
   test('a table whose name contains quotes round-trips through quoting', async () => {
     const { db } = t;
@@ -114,9 +109,7 @@ describe('postgresDialect on PostgreSQL', () => {
   });
 
   test('currentTime is the database clock, close to ours', async () => {
-    const { db } = t;
-    const now = await db.dialect.currentTime(db);
-    assert.ok(Math.abs(now.getTime() - Date.now()) < 5_000, `database time ${now.toISOString()}`);
+    await assertCurrentTimeNearOurs(t.db);
   });
 
   test('timestampParameter: timestamp compares in db.timezone, timestamptz as an instant', async () => {
@@ -147,205 +140,79 @@ describe('postgresDialect on PostgreSQL', () => {
     const table = t.table('types');
     try {
       const cases: TypeCase[] = [
-        {
-          column: 'c_bool',
-          ddl: 'BOOLEAN',
-          values: [true, false, null],
-          expected: [true, false, null],
-          connectType: 'boolean',
-        },
-        {
-          column: 'c_int2',
-          ddl: 'SMALLINT',
-          values: [32767, -32768, null],
-          expected: [32767, -32768, null],
-          connectType: 'int16',
-        },
-        {
-          column: 'c_int4',
-          ddl: 'INTEGER',
-          values: [2147483647, -2147483648, null],
-          expected: [2147483647, -2147483648, null],
-          connectType: 'int32',
-        },
-        {
-          column: 'c_int8',
-          ddl: 'BIGINT',
-          values: [9223372036854775807n, -9223372036854775808n, null],
-          expected: [9223372036854775807n, -9223372036854775808n, null],
-          connectType: 'int64',
-        },
-        {
-          column: 'c_int8_beyond_2_53',
-          ddl: 'BIGINT',
-          values: [9007199254740993n, -9007199254740993n, null],
-          expected: [9007199254740993n, -9007199254740993n, null],
-          connectType: 'int64',
-        },
-        {
-          column: 'c_numeric',
-          ddl: 'NUMERIC(38,10)',
-          values: ['1234567890123456789012345678.1234567890', '-9999999999999999999999999999.9999999999', null],
-          expected: ['1234567890123456789012345678.1234567890', '-9999999999999999999999999999.9999999999', null],
-          connectType: 'Decimal',
-          decimal: [10, 38],
-        },
-        {
-          column: 'c_numeric_small',
-          ddl: 'NUMERIC(10,2)',
-          values: ['12.3', '-0.01', null],
+        typeCase('c_bool', 'BOOLEAN', 'boolean', edgeValues.boolean),
+        typeCase('c_int2', 'SMALLINT', 'int16', edgeValues.int16),
+        typeCase('c_int4', 'INTEGER', 'int32', edgeValues.int32),
+        typeCase('c_int8', 'BIGINT', 'int64', edgeValues.int64),
+        typeCase('c_int8_beyond_2_53', 'BIGINT', 'int64', edgeValues.int64BeyondDouble),
+        typeCase(
+          'c_numeric',
+          'NUMERIC(38,10)',
+          'Decimal',
+          ['1234567890123456789012345678.1234567890', '-9999999999999999999999999999.9999999999', null],
+          { decimal: [10, 38] },
+        ),
+        typeCase('c_numeric_small', 'NUMERIC(10,2)', 'Decimal', ['12.3', '-0.01', null], {
           expected: ['12.30', '-0.01', null],
-          connectType: 'Decimal',
           decimal: [2, 10],
-        },
-        {
-          column: 'c_numeric_free',
-          ddl: 'NUMERIC',
-          values: ['123456789012345678901234567890', '-1', null],
-          expected: ['123456789012345678901234567890', '-1', null],
-          connectType: 'Decimal',
+        }),
+        typeCase('c_numeric_free', 'NUMERIC', 'Decimal', ['123456789012345678901234567890', '-1', null], {
           decimal: [0, null],
-        },
-        {
-          column: 'c_real',
-          ddl: 'REAL',
-          values: [3.5, -1.25, null],
-          expected: [3.5, -1.25, null],
-          connectType: 'float32',
-        },
-        {
-          column: 'c_double',
-          ddl: 'DOUBLE PRECISION',
-          values: [1.7976931348623157e308, -5e-324, null],
-          expected: [1.7976931348623157e308, -5e-324, null],
-          connectType: 'float64',
-        },
-        {
-          column: 'c_char',
-          ddl: 'CHAR(3)',
-          values: ['abc', 'a', null],
-          expected: ['abc', 'a  ', null],
-          connectType: 'string',
-        },
-        {
-          column: 'c_varchar',
-          ddl: 'VARCHAR(255)',
-          values: ['héllo 🌊 "\'', '', null],
-          expected: ['héllo 🌊 "\'', '', null],
-          connectType: 'string',
-        },
-        {
-          column: 'c_text',
-          ddl: 'TEXT',
-          values: ['x'.repeat(5000), '', null],
-          expected: ['x'.repeat(5000), '', null],
-          connectType: 'string',
-        },
-        {
-          column: 'c_bytea',
-          ddl: 'BYTEA',
-          values: [Buffer.from([0, 1, 0, 0xff]), Buffer.alloc(0), null],
-          expected: [Buffer.from([0, 1, 0, 0xff]), Buffer.alloc(0), null],
-          connectType: 'bytes',
-        },
-        {
-          column: 'c_date',
-          ddl: 'DATE',
-          values: ['9999-12-31', '0001-01-01', null],
+        }),
+        typeCase('c_real', 'REAL', 'float32', [3.5, -1.25, null]),
+        typeCase('c_double', 'DOUBLE PRECISION', 'float64', [1.7976931348623157e308, -5e-324, null]),
+        typeCase('c_char', 'CHAR(3)', 'string', ['abc', 'a', null], { expected: ['abc', 'a  ', null] }),
+        typeCase('c_varchar', 'VARCHAR(255)', 'string', ['héllo 🌊 "\'', '', null]),
+        typeCase('c_text', 'TEXT', 'string', edgeValues.longText),
+        typeCase('c_bytea', 'BYTEA', 'bytes', edgeValues.bytes),
+        typeCase('c_date', 'DATE', 'Date', ['9999-12-31', '0001-01-01', null], {
           expected: [utcDate('9999-12-31'), utcDate('0001-01-01'), null],
-          connectType: 'Date',
-        },
-        {
-          column: 'c_time',
-          ddl: 'TIME(6)',
-          values: ['23:59:59.999999', '00:00:00', null],
+        }),
+        typeCase('c_time', 'TIME(6)', 'Time', ['23:59:59.999999', '00:00:00', null], {
           expected: [timeOfDay('23:59:59.999'), timeOfDay('00:00:00'), null],
-          connectType: 'Time',
-        },
-        {
-          column: 'c_timetz',
-          ddl: 'TIMETZ',
-          values: ['12:00:00+02', '00:30:00-01', null],
+        }),
+        typeCase('c_timetz', 'TIMETZ', 'Time', ['12:00:00+02', '00:30:00-01', null], {
           expected: [timeOfDay('10:00:00'), timeOfDay('01:30:00'), null],
-          connectType: 'Time',
-        },
-        {
-          column: 'c_timestamp',
-          ddl: 'TIMESTAMP(6)',
-          values: ['2024-01-15 10:00:00.123456', '1969-12-31 23:59:59.5', null],
-          // Zone-less: wall clock in db.timezone (Paris: UTC+1 in January and in 1969).
-          expected: [new Date('2024-01-15T09:00:00.123Z'), new Date('1969-12-31T22:59:59.500Z'), null],
-          instants: [
-            instant('2024-01-15T09:00:00.123Z', 123_456_000),
-            instant('1969-12-31T22:59:59.500Z', 500_000_000),
-            null,
-          ],
-          connectType: 'Timestamp',
-        },
-        {
-          column: 'c_timestamptz',
-          ddl: 'TIMESTAMPTZ(6)',
-          values: ['2024-01-15 10:00:00.123456+05:30', '1970-01-01 00:00:00+00', null],
-          expected: [new Date('2024-01-15T04:30:00.123Z'), new Date(0), null],
-          instants: [instant('2024-01-15T04:30:00.123Z', 123_456_000), instant('1970-01-01T00:00:00Z'), null],
-          connectType: 'Timestamp',
-        },
-        {
-          column: 'c_json',
-          ddl: 'JSON',
-          values: ['{"a": [1, 2.5, "x"]}', '[]', null],
-          expected: ['{"a": [1, 2.5, "x"]}', '[]', null],
-          connectType: 'string',
-        },
-        {
-          column: 'c_jsonb',
-          ddl: 'JSONB',
-          values: ['{"b":2,"a":[1]}', '{}', null],
+        }),
+        // Zone-less: wall clock in db.timezone (Paris: UTC+1 in January and in 1969).
+        typeCase(
+          'c_timestamp',
+          'TIMESTAMP(6)',
+          'Timestamp',
+          ['2024-01-15 10:00:00.123456', '1969-12-31 23:59:59.5', null],
+          {
+            expected: [new Date('2024-01-15T09:00:00.123Z'), new Date('1969-12-31T22:59:59.500Z'), null],
+            instants: [
+              instant('2024-01-15T09:00:00.123Z', 123_456_000),
+              instant('1969-12-31T22:59:59.500Z', 500_000_000),
+              null,
+            ],
+          },
+        ),
+        typeCase(
+          'c_timestamptz',
+          'TIMESTAMPTZ(6)',
+          'Timestamp',
+          ['2024-01-15 10:00:00.123456+05:30', '1970-01-01 00:00:00+00', null],
+          {
+            expected: [new Date('2024-01-15T04:30:00.123Z'), new Date(0), null],
+            instants: [instant('2024-01-15T04:30:00.123Z', 123_456_000), instant('1970-01-01T00:00:00Z'), null],
+          },
+        ),
+        typeCase('c_json', 'JSON', 'string', ['{"a": [1, 2.5, "x"]}', '[]', null]),
+        typeCase('c_jsonb', 'JSONB', 'string', ['{"b":2,"a":[1]}', '{}', null], {
           expected: ['{"a": [1], "b": 2}', '{}', null],
-          connectType: 'string',
-        },
-        {
-          column: 'c_uuid',
-          ddl: 'UUID',
-          values: ['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '00000000-0000-0000-0000-000000000000', null],
-          expected: ['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '00000000-0000-0000-0000-000000000000', null],
-          connectType: 'string',
-        },
-        {
-          column: 'c_enum',
-          ddl: q(mood),
-          values: ['happy', 'sad', null],
-          expected: ['happy', 'sad', null],
-          connectType: 'string',
-        },
-        {
-          column: 'c_domain',
-          ddl: q(posint),
-          values: [2147483647, 1, null],
-          expected: [2147483647, 1, null],
-          connectType: 'int32',
-        },
-        {
-          column: 'c_int_array',
-          ddl: 'INTEGER[]',
-          values: [[1, 2], [], null],
-          expected: [null, null, null],
-          connectType: 'unsupported',
-        },
-        {
-          column: 'c_interval',
-          ddl: 'INTERVAL',
-          values: ['1 day', '0', null],
-          expected: [null, null, null],
-          connectType: 'unsupported',
-        },
-        {
-          column: 'c_inet',
-          ddl: 'INET',
-          values: ['10.0.0.1', '::1', null],
-          expected: [null, null, null],
-          connectType: 'unsupported',
-        },
+        }),
+        typeCase('c_uuid', 'UUID', 'string', [
+          'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+          '00000000-0000-0000-0000-000000000000',
+          null,
+        ]),
+        typeCase('c_enum', q(mood), 'string', ['happy', 'sad', null]),
+        typeCase('c_domain', q(posint), 'int32', [2147483647, 1, null]),
+        typeCase('c_int_array', 'INTEGER[]', 'unsupported', [[1, 2], [], null], { expected: [null, null, null] }),
+        typeCase('c_interval', 'INTERVAL', 'unsupported', ['1 day', '0', null], { expected: [null, null, null] }),
+        typeCase('c_inet', 'INET', 'unsupported', ['10.0.0.1', '::1', null], { expected: [null, null, null] }),
       ];
       await roundTrip(db, table, cases, { numericMapping: 'none', dbTimezone: 'Europe/Paris' });
     } finally {
@@ -358,23 +225,10 @@ describe('postgresDialect on PostgreSQL', () => {
   test('numeric.mapping: best_fit_eager_double, and an unconstrained NUMERIC with a fraction fails naming the column', async () => {
     const { db } = t;
     const cases: TypeCase[] = [
-      { column: 'n_int', ddl: 'NUMERIC(4,0)', values: ['9999', null], expected: [9999, null], connectType: 'int16' },
-      {
-        column: 'n_frac',
-        ddl: 'NUMERIC(30,2)',
-        values: ['-12.5', null],
-        expected: [-12.5, null],
-        connectType: 'float64',
-      },
-      {
-        column: 'n_wide',
-        ddl: 'NUMERIC(30,0)',
-        values: ['123456789012345678901234567890', null],
-        expected: ['123456789012345678901234567890', null],
-        connectType: 'Decimal',
-        decimal: [0, 30],
-      },
-      { column: 'n_free', ddl: 'NUMERIC', values: ['1.5', null], expected: [1.5, null], connectType: 'float64' },
+      typeCase('n_int', 'NUMERIC(4,0)', 'int16', ['9999', null], { expected: [9999, null] }),
+      typeCase('n_frac', 'NUMERIC(30,2)', 'float64', ['-12.5', null], { expected: [-12.5, null] }),
+      typeCase('n_wide', 'NUMERIC(30,0)', 'Decimal', ['123456789012345678901234567890', null], { decimal: [0, 30] }),
+      typeCase('n_free', 'NUMERIC', 'float64', ['1.5', null], { expected: [1.5, null] }),
     ];
     await roundTrip(db, t.table('nm'), cases, { numericMapping: 'best_fit_eager_double', dbTimezone: 'UTC' });
     const { rows, columns } = await db.query('SELECT 1.5::numeric AS avg');

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { NotFoundError } from '@tributary/api';
 import { sqliteDialect } from '../../src/index.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { instant, roundTrip, type TypeCase, timeOfDay, utcDate } from '../helpers/round-trip.js';
+import { assertCurrentTimeNearOurs, suiteDatabase } from '../helpers/suite-database.js';
+import { edgeValues, typeCase } from '../helpers/type-case.js';
 
 describe('sqliteDialect quoting (no database)', () => {
   test('identifiers use double quotes with embedded quotes doubled', () => {
@@ -21,13 +22,7 @@ describe('sqliteDialect quoting (no database)', () => {
 });
 
 describe('sqliteDialect on a SQLite file', () => {
-  let t: TestDatabase;
-  before(async () => {
-    t = await openTestDatabase('sqlite');
-  });
-  after(async () => {
-    await t?.close();
-  });
+  const t = suiteDatabase('sqlite');
 
   test('listTables, describeTable and primaryKey', async () => {
     const { db } = t;
@@ -74,9 +69,7 @@ describe('sqliteDialect on a SQLite file', () => {
   });
 
   test('currentTime is the database clock (UTC), close to ours', async () => {
-    const { db } = t;
-    const now = await db.dialect.currentTime(db);
-    assert.ok(Math.abs(now.getTime() - Date.now()) < 5_000, `database time ${now.toISOString()}`);
+    await assertCurrentTimeNearOurs(t.db);
   });
 
   test('timestampParameter writes the stored text form in db.timezone', async () => {
@@ -97,137 +90,41 @@ describe('sqliteDialect on a SQLite file', () => {
   test('type round trip: every supported type, edge values and NULLs, db.timezone Asia/Kolkata', async () => {
     const { db } = t;
     const cases: TypeCase[] = [
-      {
-        column: 'c_tinyint',
-        ddl: 'TINYINT',
-        values: [127, -128, null],
-        expected: [127, -128, null],
-        connectType: 'int8',
-      },
-      {
-        column: 'c_smallint',
-        ddl: 'SMALLINT',
-        values: [32767, -32768, null],
-        expected: [32767, -32768, null],
-        connectType: 'int16',
-      },
-      {
-        column: 'c_mediumint',
-        ddl: 'MEDIUMINT',
-        values: [8388607, -8388608, null],
-        expected: [8388607, -8388608, null],
-        connectType: 'int32',
-      },
-      {
-        column: 'c_integer',
-        ddl: 'INTEGER',
-        values: [9223372036854775807n, -9223372036854775808n, null],
-        expected: [9223372036854775807n, -9223372036854775808n, null],
-        connectType: 'int64',
-      },
-      {
-        column: 'c_bigint',
-        ddl: 'BIGINT',
-        values: [9007199254740993n, -9007199254740993n, null],
-        expected: [9007199254740993n, -9007199254740993n, null],
-        connectType: 'int64',
-      },
-      {
-        column: 'c_bool',
-        ddl: 'BOOLEAN',
-        values: [true, false, null],
-        expected: [true, false, null],
-        connectType: 'boolean',
-      },
-      {
-        column: 'c_decimal',
-        ddl: 'DECIMAL(10,2)',
-        values: ['12.34', '-0.01', null],
-        expected: ['12.34', '-0.01', null],
-        connectType: 'Decimal',
-        decimal: [2, 10],
-      },
-      {
-        column: 'c_numeric0',
-        ddl: 'NUMERIC(20,0)',
-        values: ['12345678901234567', '-1', null],
-        expected: ['12345678901234567', '-1', null],
-        connectType: 'Decimal',
-        decimal: [0, 20],
-      },
-      {
-        column: 'c_real',
-        ddl: 'REAL',
-        values: [1.5, -1e-300, null],
-        expected: [1.5, -1e-300, null],
-        connectType: 'float64',
-      },
-      {
-        column: 'c_varchar',
-        ddl: 'VARCHAR(20)',
-        values: ['héllo 🌊', '', null],
-        expected: ['héllo 🌊', '', null],
-        connectType: 'string',
-      },
-      {
-        column: 'c_text',
-        ddl: 'TEXT',
-        values: ['x'.repeat(5000), '', null],
-        expected: ['x'.repeat(5000), '', null],
-        connectType: 'string',
-      },
-      {
-        column: 'c_blob',
-        ddl: 'BLOB',
-        values: [Buffer.from([0, 1, 0, 0xff]), Buffer.alloc(0), null],
-        expected: [Buffer.from([0, 1, 0, 0xff]), Buffer.alloc(0), null],
-        connectType: 'bytes',
-      },
-      {
-        column: 'c_date',
-        ddl: 'DATE',
-        values: ['2024-02-29', '1970-01-01', null],
+      typeCase('c_tinyint', 'TINYINT', 'int8', edgeValues.int8),
+      typeCase('c_smallint', 'SMALLINT', 'int16', edgeValues.int16),
+      typeCase('c_mediumint', 'MEDIUMINT', 'int32', edgeValues.int24),
+      typeCase('c_integer', 'INTEGER', 'int64', edgeValues.int64),
+      typeCase('c_bigint', 'BIGINT', 'int64', edgeValues.int64BeyondDouble),
+      typeCase('c_bool', 'BOOLEAN', 'boolean', edgeValues.boolean),
+      typeCase('c_decimal', 'DECIMAL(10,2)', 'Decimal', ['12.34', '-0.01', null], { decimal: [2, 10] }),
+      typeCase('c_numeric0', 'NUMERIC(20,0)', 'Decimal', ['12345678901234567', '-1', null], { decimal: [0, 20] }),
+      typeCase('c_real', 'REAL', 'float64', [1.5, -1e-300, null]),
+      typeCase('c_varchar', 'VARCHAR(20)', 'string', ['héllo 🌊', '', null]),
+      typeCase('c_text', 'TEXT', 'string', edgeValues.longText),
+      typeCase('c_blob', 'BLOB', 'bytes', edgeValues.bytes),
+      typeCase('c_date', 'DATE', 'Date', ['2024-02-29', '1970-01-01', null], {
         expected: [utcDate('2024-02-29'), utcDate('1970-01-01'), null],
-        connectType: 'Date',
-      },
-      {
-        column: 'c_time',
-        ddl: 'TIME',
-        values: ['13:14:15.678', '00:00', null],
+      }),
+      typeCase('c_time', 'TIME', 'Time', ['13:14:15.678', '00:00', null], {
         expected: [timeOfDay('13:14:15.678'), timeOfDay('00:00:00'), null],
-        connectType: 'Time',
-      },
-      {
-        column: 'c_datetime',
-        ddl: 'DATETIME',
-        values: ['2024-07-01 12:34:56.789', '1970-01-01 05:30:00', null],
-        // Zone-less text: wall clock in db.timezone (India: UTC+5:30).
+      }),
+      // Zone-less text: wall clock in db.timezone (India: UTC+5:30).
+      typeCase('c_datetime', 'DATETIME', 'Timestamp', ['2024-07-01 12:34:56.789', '1970-01-01 05:30:00', null], {
         expected: [new Date('2024-07-01T07:04:56.789Z'), new Date(0), null],
         instants: [instant('2024-07-01T07:04:56.789Z'), instant('1970-01-01T00:00:00Z'), null],
-        connectType: 'Timestamp',
-      },
-      {
-        column: 'c_timestamp_offset',
-        ddl: 'TIMESTAMP',
-        values: ['2024-07-01T12:34:56.123456Z', '2024-07-01 12:00:00+02:00', null],
-        expected: [new Date('2024-07-01T12:34:56.123Z'), new Date('2024-07-01T10:00:00Z'), null],
-        instants: [instant('2024-07-01T12:34:56.123Z', 123_456_000), instant('2024-07-01T10:00:00Z'), null],
-        connectType: 'Timestamp',
-      },
-      {
-        column: 'c_json',
-        ddl: 'JSON',
-        values: ['{"a":1}', '[]', null],
-        expected: ['{"a":1}', '[]', null],
-        connectType: 'string',
-      },
-      {
-        column: 'c_untyped',
-        ddl: '',
-        values: [1, 'x', null],
-        expected: [null, null, null],
-        connectType: 'unsupported',
-      },
+      }),
+      typeCase(
+        'c_timestamp_offset',
+        'TIMESTAMP',
+        'Timestamp',
+        ['2024-07-01T12:34:56.123456Z', '2024-07-01 12:00:00+02:00', null],
+        {
+          expected: [new Date('2024-07-01T12:34:56.123Z'), new Date('2024-07-01T10:00:00Z'), null],
+          instants: [instant('2024-07-01T12:34:56.123Z', 123_456_000), instant('2024-07-01T10:00:00Z'), null],
+        },
+      ),
+      typeCase('c_json', 'JSON', 'string', ['{"a":1}', '[]', null]),
+      typeCase('c_untyped', '', 'unsupported', [1, 'x', null], { expected: [null, null, null] }),
     ];
     await roundTrip(db, t.table('types'), cases, { numericMapping: 'none', dbTimezone: 'Asia/Kolkata' });
   });
