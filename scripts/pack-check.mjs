@@ -19,12 +19,15 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const expectedExports = {
   '@tributary/api': ['defineConfig', 'defineSourceConnector', 'SchemaBuilder', 'Struct', 'ConfigError'],
   '@tributary/runtime': ['builtinPlugins', 'runStandalone', 'StandaloneHerder', 'startRestServer', 'PluginRegistry'],
-  '@tributary/devstack': ['startBroker'],
+  '@tributary/devstack': ['startBroker', 'startSchemaRegistry'],
   '@tributary/testkit': ['runSourceConnectorConformance', 'runSinkConnectorConformance'],
   '@tributary/jdbc': ['parseConnectionUrl', 'openDatabase', 'dialectFor'],
   '@tributary/jdbc-source': ['jdbcSource'],
   '@tributary/jdbc-sink': ['jdbcSink'],
   '@tributary/cli': ['main', 'commands'],
+  '@tributary/protocol': ['createWireClient', 'encodeRecordBatch', 'readBatchRecords', 'Reader', 'Writer', 'KafkaError'],
+  '@tributary/mirror': ['mirrorPlugins', 'mirrorSource', 'mirrorCheckpoint', 'mirrorHeartbeat'],
+  '@tributary/schema-registry': ['avroConverter', 'jsonSchemaConverter', 'protobufConverter', 'schemaRegistryPlugins'],
 };
 
 /** Extra checks that run the installed package for real. */

@@ -58,6 +58,12 @@ export interface KeyOptions<T> {
   readonly validate?: (value: T) => string | undefined;
   /** Words for the docs' "valid values" column when `validate` is used. */
   readonly validValues?: string;
+  /**
+   * Other names of the same key, e.g. a predecessor's (`src.kafka.bootstrap.servers` for
+   * `source.cluster.bootstrap.servers`). When the key itself is absent, the first alias
+   * present supplies the value; problems then name the alias the user wrote.
+   */
+  readonly aliases?: readonly string[];
 }
 
 export interface ConfigKey<T> {
@@ -74,6 +80,8 @@ export interface ConfigKey<T> {
   readonly dependents: readonly string[];
   /** Human description of the valid values, or `null`. */
   readonly validValues: string | null;
+  /** Other accepted names of this key (see {@link KeyOptions.aliases}). */
+  readonly aliases: readonly string[];
   /** Parses a raw value; throws an Error whose message says what was expected. */
   parse(raw: string): T;
   /** A value as its string form (`[hidden]` for passwords, `null` for no value). */
@@ -108,6 +116,7 @@ function makeKey<T>(
     displayName: options.displayName ?? null,
     dependents: options.dependents ?? [],
     validValues: options.validValues ?? validValues,
+    aliases: options.aliases ?? [],
     parse,
     format: (value: T) => (value === null || value === undefined ? null : format(value)),
   });
@@ -130,7 +139,8 @@ function parseInteger(raw: string, min: number, max: number, what: string): numb
   const text = raw.trim();
   if (!/^[+-]?\d+$/.test(text)) throw new Error(`Expected value to be a ${what} number, but it was "${raw}"`);
   const n = Number(text);
-  if (n < min || n > max || !Number.isSafeInteger(n)) throw new Error(`Expected value to be a ${what} number, but it was "${raw}" (out of range)`);
+  if (n < min || n > max || !Number.isSafeInteger(n))
+    throw new Error(`Expected value to be a ${what} number, but it was "${raw}" (out of range)`);
   return n;
 }
 
@@ -169,7 +179,8 @@ export function double<const O extends KeyOptions<number> & NumberOptions>(optio
     options,
     (raw) => {
       const n = Number(raw.trim());
-      if (raw.trim() === '' || !Number.isFinite(n)) throw new Error(`Expected value to be a number, but it was "${raw}"`);
+      if (raw.trim() === '' || !Number.isFinite(n))
+        throw new Error(`Expected value to be a number, but it was "${raw}"`);
       return n;
     },
     range(options.min, options.max),
@@ -216,8 +227,12 @@ export function string<const O extends KeyOptions<string> & StringOptions>(optio
 export function choice<const V extends readonly string[]>(
   options: KeyOptions<V[number]> & { readonly values: V; readonly default: null },
 ): ConfigKey<V[number] | null>;
-export function choice<const V extends readonly string[]>(options: KeyOptions<V[number]> & { readonly values: V }): ConfigKey<V[number]>;
-export function choice<const V extends readonly string[]>(options: KeyOptions<V[number]> & { readonly values: V }): ConfigKey<V[number]> {
+export function choice<const V extends readonly string[]>(
+  options: KeyOptions<V[number]> & { readonly values: V },
+): ConfigKey<V[number]>;
+export function choice<const V extends readonly string[]>(
+  options: KeyOptions<V[number]> & { readonly values: V },
+): ConfigKey<V[number]> {
   const values = options.values;
   return makeKey<V[number]>(
     'string',
@@ -233,7 +248,9 @@ export function choice<const V extends readonly string[]>(options: KeyOptions<V[
 }
 
 /** A comma-separated list; items are trimmed and empty items dropped. */
-export function list<const O extends KeyOptions<readonly string[]> & StringOptions>(options: O): ConfigKey<Nullable<O, readonly string[]>> {
+export function list<const O extends KeyOptions<readonly string[]> & StringOptions>(
+  options: O,
+): ConfigKey<Nullable<O, readonly string[]>> {
   return makeKey<readonly string[]>(
     'list',
     options,
@@ -250,14 +267,24 @@ export function list<const O extends KeyOptions<readonly string[]> & StringOptio
 
 /** A secret: never printed, logged or returned by the REST API. */
 export function password<const O extends KeyOptions<Password>>(options: O): ConfigKey<Nullable<O, Password>> {
-  return makeKey<Password>('password', options, (raw) => new Password(raw), null, () => Password.HIDDEN) as ConfigKey<
-    Nullable<O, Password>
-  >;
+  return makeKey<Password>(
+    'password',
+    options,
+    (raw) => new Password(raw),
+    null,
+    () => Password.HIDDEN,
+  ) as ConfigKey<Nullable<O, Password>>;
 }
 
 /** A plugin name: one of ours, or a Java class name that is an alias of one. */
 export function className<const O extends KeyOptions<string>>(options: O): ConfigKey<Nullable<O, string>> {
-  return makeKey<string>('class', options, (raw) => raw.trim(), null, (v) => v) as ConfigKey<Nullable<O, string>>;
+  return makeKey<string>(
+    'class',
+    options,
+    (raw) => raw.trim(),
+    null,
+    (v) => v,
+  ) as ConfigKey<Nullable<O, string>>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: keys of any value type.
@@ -287,10 +314,17 @@ export interface ConfigDefinition<K extends ConfigKeys> {
   extend<K2 extends ConfigKeys>(more: K2): ConfigDefinition<Omit<K, keyof K2> & K2>;
 }
 
-function parseKey(name: string, key: ConfigKey<unknown>, raw: string | undefined): { value: unknown; problem?: ConfigProblem } {
+function parseKey(
+  name: string,
+  key: ConfigKey<unknown>,
+  raw: string | undefined,
+): { value: unknown; problem?: ConfigProblem } {
   if (raw === undefined) {
     if (key.isRequired) {
-      return { value: undefined, problem: { key: name, value: undefined, message: 'Missing required configuration with no default value' } };
+      return {
+        value: undefined,
+        problem: { key: name, value: undefined, message: 'Missing required configuration with no default value' },
+      };
     }
     return { value: key.defaultValue ?? null };
   }
@@ -303,14 +337,29 @@ function parseKey(name: string, key: ConfigKey<unknown>, raw: string | undefined
   }
 }
 
+/** The name the user wrote for `name` (the key or its first alias present) and its raw value. */
+function rawValue(
+  name: string,
+  key: ConfigKey<unknown>,
+  props: Readonly<Record<string, string | undefined>>,
+): { written: string; raw: string | undefined } {
+  if (props[name] !== undefined) return { written: name, raw: props[name] };
+  for (const alias of key.aliases) {
+    if (props[alias] !== undefined) return { written: alias, raw: props[alias] };
+  }
+  return { written: name, raw: undefined };
+}
+
 export function defineConfig<K extends ConfigKeys>(keys: K): ConfigDefinition<K> {
+  const aliasNames = new Set(Object.values(keys).flatMap((k) => k.aliases));
   return {
     keys,
     parse(props, context) {
       const out: Record<string, unknown> = {};
       const problems: ConfigProblem[] = [];
       for (const [name, key] of Object.entries(keys)) {
-        const { value, problem } = parseKey(name, key, props[name]);
+        const { written, raw } = rawValue(name, key, props);
+        const { value, problem } = parseKey(written, key, raw);
         if (problem) problems.push(problem);
         out[name] = value;
       }
@@ -319,8 +368,8 @@ export function defineConfig<K extends ConfigKeys>(keys: K): ConfigDefinition<K>
     },
     validate(props) {
       return Object.entries(keys).map(([name, key]) => {
-        const raw = props[name];
-        const { problem } = parseKey(name, key, raw);
+        const { written, raw } = rawValue(name, key, props);
+        const { problem } = parseKey(written, key, raw);
         return {
           name,
           value: raw === undefined ? null : key.type === 'password' ? Password.HIDDEN : raw,
@@ -329,7 +378,7 @@ export function defineConfig<K extends ConfigKeys>(keys: K): ConfigDefinition<K>
       });
     },
     unknownKeys(props) {
-      return Object.keys(props).filter((k) => !(k in keys));
+      return Object.keys(props).filter((k) => !(k in keys) && !aliasNames.has(k));
     },
     extend(more) {
       return defineConfig({ ...keys, ...more } as unknown as Omit<K, keyof typeof more> & typeof more);
@@ -373,7 +422,13 @@ export function configDocsMarkdown(definition: ConfigDefinition<ConfigKeys>): st
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = Object.entries(definition.keys).map(([name, key]) => {
     const dflt = key.isRequired ? '(required)' : (key.format(key.defaultValue) ?? 'null');
-    return `| \`${name}\` | ${key.type} | ${cell(dflt === '' ? '""' : dflt)} | ${cell(key.validValues ?? '')} | ${key.importance} | ${cell(key.doc)} |`;
+    const aliases = key.aliases.length === 0 ? '' : ` Also accepted as ${key.aliases.map((a) => `\`${a}\``).join(', ')}.`;
+    return `| \`${name}\` | ${key.type} | ${cell(dflt === '' ? '""' : dflt)} | ${cell(key.validValues ?? '')} | ${key.importance} | ${cell(key.doc + aliases)} |`;
   });
-  return ['| key | type | default | valid values | importance | description |', '| --- | --- | --- | --- | --- | --- |', ...rows, ''].join('\n');
+  return [
+    '| key | type | default | valid values | importance | description |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
 }

@@ -14,8 +14,10 @@
  */
 import type { Logger } from './logger.js';
 import type {
+  BatchMetadata,
   RecordMetadata,
   SinkRecord,
+  SourceBatch,
   SourceOffset,
   SourcePartition,
   SourceRecord,
@@ -28,6 +30,11 @@ export type Props = Readonly<Record<string, string>>;
 
 export interface ConnectorContext {
   readonly logger: Logger;
+  /**
+   * The worker's Kafka cluster (`bootstrap.servers`), where source records are written and
+   * sink records read: e.g. the mirror's default target cluster.
+   */
+  readonly workerBootstrapServers: readonly string[];
   /** Asks the runtime to call `taskConfigs` again (e.g. the set of tables changed). */
   requestTaskReconfiguration(): void;
   /** Fails the connector from a background activity (e.g. a monitoring timer). */
@@ -68,7 +75,10 @@ export interface SourceConnector<Config> extends Connector<Config> {
 
 export interface SinkConnector<Config> extends Connector<Config> {
   /** As for sources; sink offsets are `{ kafka_topic, kafka_partition } → { kafka_offset }`. */
-  alterOffsets?(props: Props, offsets: readonly { readonly partition: TopicPartition; readonly offset: number | null }[]): void | Promise<void>;
+  alterOffsets?(
+    props: Props,
+    offsets: readonly { readonly partition: TopicPartition; readonly offset: number | null }[],
+  ): void | Promise<void>;
 }
 
 export interface OffsetStorageReader {
@@ -83,6 +93,8 @@ export interface TaskContext {
   readonly taskId: number;
   readonly connectorName: string;
   readonly logger: Logger;
+  /** As {@link ConnectorContext.workerBootstrapServers}. */
+  readonly workerBootstrapServers: readonly string[];
 }
 
 export interface SourceTaskContext extends TaskContext {
@@ -101,6 +113,14 @@ export interface SourceTask {
    * for records the broker acknowledged.
    */
   poll(signal: AbortSignal): Promise<SourceRecord[]>;
+  /**
+   * Optional: the next record batches, for tasks that copy from Kafka. The runtime calls
+   * this instead of `poll` when it can produce the batches unchanged (see SourceBatch);
+   * the same rules as for `poll` apply. A task that implements it still implements `poll`.
+   */
+  pollBatches?(signal: AbortSignal): Promise<SourceBatch[]>;
+  /** Optional: once per batch from `pollBatches`, after the broker acknowledged all of it. */
+  commitBatch?(batch: SourceBatch, metadata: BatchMetadata): void | Promise<void>;
   /** After the runtime has flushed offsets: everything polled so far is committed. */
   commit?(): void | Promise<void>;
   /**
@@ -152,7 +172,9 @@ export interface SinkTask {
    * Returns the offsets safe to commit to the consumer group (a subset of, or behind,
    * `currentOffsets`). Absent: `flush(currentOffsets)` then commit `currentOffsets`.
    */
-  preCommit?(currentOffsets: readonly TopicPartitionOffset[]): readonly TopicPartitionOffset[] | Promise<readonly TopicPartitionOffset[]>;
+  preCommit?(
+    currentOffsets: readonly TopicPartitionOffset[],
+  ): readonly TopicPartitionOffset[] | Promise<readonly TopicPartitionOffset[]>;
   /** Partitions revoked; data written for them should be flushed first. */
   close?(partitions: readonly TopicPartition[]): void | Promise<void>;
   stop(): void | Promise<void>;

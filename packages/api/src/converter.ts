@@ -9,9 +9,18 @@ import type { Header } from './record.js';
 
 export interface Converter {
   /** Bytes for a value of `schema` (`null` schema: schemaless). `null` value → `null` (tombstone). Throws DataError. */
-  fromConnectData(topic: string, headers: readonly Header[], schema: Schema | null, value: unknown): Uint8Array | null | Promise<Uint8Array | null>;
+  fromConnectData(
+    topic: string,
+    headers: readonly Header[],
+    schema: Schema | null,
+    value: unknown,
+  ): Uint8Array | null | Promise<Uint8Array | null>;
   /** The schema and value in `bytes` (`null` → a null value). Throws DataError for bytes it cannot read. */
-  toConnectData(topic: string, headers: readonly Header[], bytes: Uint8Array | null): SchemaAndValue | Promise<SchemaAndValue>;
+  toConnectData(
+    topic: string,
+    headers: readonly Header[],
+    bytes: Uint8Array | null,
+  ): SchemaAndValue | Promise<SchemaAndValue>;
   close?(): void | Promise<void>;
 }
 

@@ -62,7 +62,10 @@ export interface ConfigProblem {
 export class ConfigError extends ConnectError {
   readonly problems: readonly ConfigProblem[];
 
-  constructor(problems: readonly ConfigProblem[] | string, options: ConnectErrorOptions & { readonly context?: string } = {}) {
+  constructor(
+    problems: readonly ConfigProblem[] | string,
+    options: ConnectErrorOptions & { readonly context?: string } = {},
+  ) {
     const list: readonly ConfigProblem[] =
       typeof problems === 'string' ? [{ key: '', value: undefined, message: problems }] : problems;
     const lines = list.map((p) => (p.key === '' ? p.message : `${p.key}: ${p.message}`));

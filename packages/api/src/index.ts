@@ -41,14 +41,22 @@ export type {
   TaskContext,
 } from './connector.js';
 export type { Converter, HeaderConverter } from './converter.js';
-export { bigintToBytes, bytesToBigint, DateType, Decimal, LOGICAL_TYPE_NAMES, Time, Timestamp } from './data/logical.js';
+export {
+  bigintToBytes,
+  bytesToBigint,
+  DateType,
+  Decimal,
+  LOGICAL_TYPE_NAMES,
+  Time,
+  Timestamp,
+} from './data/logical.js';
 export {
   type Field,
   PRIMITIVE_TYPES,
   type Schema,
   SchemaBuilder,
-  type SchemaType,
   Schemas,
+  type SchemaType,
   schemasEqual,
   valuesEqual,
 } from './data/schema.js';
@@ -82,12 +90,14 @@ export {
   type TransformPlugin,
 } from './plugin.js';
 export {
+  type BatchMetadata,
   type ConnectRecord,
   type Header,
   lastHeader,
   type OffsetValue,
   type RecordMetadata,
   type SinkRecord,
+  type SourceBatch,
   type SourceOffset,
   type SourcePartition,
   type SourceRecord,

@@ -69,16 +69,22 @@ export type Plugin =
 
 export type ConnectorPlugin = SourceConnectorPlugin | SinkConnectorPlugin;
 
-export function defineSourceConnector<K extends ConfigKeys>(p: Omit<SourceConnectorPlugin<K>, 'kind'>): SourceConnectorPlugin<K> {
+export function defineSourceConnector<K extends ConfigKeys>(
+  p: Omit<SourceConnectorPlugin<K>, 'kind'>,
+): SourceConnectorPlugin<K> {
   return Object.freeze({ ...p, kind: 'source' as const });
 }
-export function defineSinkConnector<K extends ConfigKeys>(p: Omit<SinkConnectorPlugin<K>, 'kind'>): SinkConnectorPlugin<K> {
+export function defineSinkConnector<K extends ConfigKeys>(
+  p: Omit<SinkConnectorPlugin<K>, 'kind'>,
+): SinkConnectorPlugin<K> {
   return Object.freeze({ ...p, kind: 'sink' as const });
 }
 export function defineConverter<K extends ConfigKeys>(p: Omit<ConverterPlugin<K>, 'kind'>): ConverterPlugin<K> {
   return Object.freeze({ ...p, kind: 'converter' as const });
 }
-export function defineHeaderConverter<K extends ConfigKeys>(p: Omit<HeaderConverterPlugin<K>, 'kind'>): HeaderConverterPlugin<K> {
+export function defineHeaderConverter<K extends ConfigKeys>(
+  p: Omit<HeaderConverterPlugin<K>, 'kind'>,
+): HeaderConverterPlugin<K> {
   return Object.freeze({ ...p, kind: 'header-converter' as const });
 }
 export function defineTransform<K extends ConfigKeys>(p: Omit<TransformPlugin<K>, 'kind'>): TransformPlugin<K> {

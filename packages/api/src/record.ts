@@ -39,6 +39,38 @@ export interface SourceRecord extends ConnectRecord {
   readonly sourceOffset: SourceOffset;
 }
 
+/**
+ * Records that are already Kafka record batches: the mirror copies them from another
+ * cluster without decoding each record. All belong to one target partition.
+ *
+ * A source task that implements `pollBatches` returns these. When the connector has no
+ * transforms and its key and value converters are ByteArrayConverter, the runtime
+ * produces `data` as it is (one request can carry several of them); otherwise it calls
+ * `toRecords()` and handles the records as if `poll` had returned them.
+ */
+export interface SourceBatch {
+  readonly topic: string;
+  readonly kafkaPartition: number;
+  /**
+   * One or more record batches (magic 2), concatenated, ready to produce: baseOffset 0,
+   * no producer id (-1), not transactional, offset deltas 0..n-1, valid CRCs.
+   */
+  readonly data: Buffer;
+  /** The number of records in `data`. */
+  readonly recordCount: number;
+  readonly sourcePartition: SourcePartition;
+  /** Committable once every record of the batch (and everything before it) is acknowledged. */
+  readonly sourceOffset: SourceOffset;
+  /** The same records decoded, with Buffer (or null) keys and values and BYTES headers. */
+  toRecords(): SourceRecord[];
+}
+
+/** Where the broker wrote a {@link SourceBatch} (`commitBatch`). */
+export interface BatchMetadata extends TopicPartition {
+  /** The offset of the batch's first record; the others follow it consecutively. */
+  readonly baseOffset: number;
+}
+
 export type TimestampType = 'NoTimestampType' | 'CreateTime' | 'LogAppendTime';
 
 export interface SinkRecord extends ConnectRecord {

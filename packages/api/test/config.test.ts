@@ -117,3 +117,33 @@ describe('defineConfig', () => {
     assert.match(md, /\| `connection.url` \| string \| \(required\) \|/);
   });
 });
+
+describe('key aliases', () => {
+  const aliased = defineConfig({
+    'source.cluster.bootstrap.servers': list({ doc: 'Source brokers.', aliases: ['src.kafka.bootstrap.servers'] }),
+    'tasks.limit': int({ doc: 'A number.', default: 1, aliases: ['old.tasks.limit'] }),
+  });
+
+  it('takes the value from an alias when the key itself is absent, and the key wins when both are given', () => {
+    const fromAlias = aliased.parse({ 'src.kafka.bootstrap.servers': 'a:1,b:2' });
+    assert.deepEqual(fromAlias['source.cluster.bootstrap.servers'], ['a:1', 'b:2']);
+    const both = aliased.parse({ 'source.cluster.bootstrap.servers': 'k:1', 'src.kafka.bootstrap.servers': 'a:1' });
+    assert.deepEqual(both['source.cluster.bootstrap.servers'], ['k:1']);
+  });
+
+  it('names the alias the user wrote in problems, and the key when neither is given', () => {
+    assert.throws(
+      () => aliased.parse({ 'src.kafka.bootstrap.servers': 'a:1', 'old.tasks.limit': 'many' }),
+      (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.key === 'old.tasks.limit'),
+    );
+    assert.throws(
+      () => aliased.parse({}),
+      (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.key === 'source.cluster.bootstrap.servers'),
+    );
+  });
+
+  it('does not report aliases as unknown keys, and documents them', () => {
+    assert.deepEqual(aliased.unknownKeys({ 'src.kafka.bootstrap.servers': 'a:1', other: 'x' }), ['other']);
+    assert.match(configDocsMarkdown(aliased), /Also accepted as `src\.kafka\.bootstrap\.servers`/);
+  });
+});

@@ -5,12 +5,24 @@
 
 import { type Command, type CommandContext, UsageError } from './command.js';
 import { brokerCommand } from './commands/broker.js';
+import { connectMirrorMakerCommand } from './commands/connect-mirror-maker.js';
 import { connectStandaloneCommand } from './commands/connect-standalone.js';
 import { demoCommand } from './commands/demo.js';
+import { devCommand } from './commands/dev.js';
+import { mirrorCommand } from './commands/mirror.js';
+import { registryCommand } from './commands/registry.js';
 import { cliVersion } from './version.js';
 
 /** Every command, in the order `tributary --help` lists them. */
-export const commands: readonly Command[] = [brokerCommand, connectStandaloneCommand, demoCommand];
+export const commands: readonly Command[] = [
+  brokerCommand,
+  registryCommand,
+  devCommand,
+  connectStandaloneCommand,
+  connectMirrorMakerCommand,
+  mirrorCommand,
+  demoCommand,
+];
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 'help'.length) + 3;

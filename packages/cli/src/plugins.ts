@@ -6,6 +6,14 @@
 import type { Plugin } from '@tributary/api';
 import { jdbcSink } from '@tributary/jdbc-sink';
 import { jdbcSource } from '@tributary/jdbc-source';
+import { mirrorPlugins } from '@tributary/mirror';
 import { builtinPlugins } from '@tributary/runtime';
+import { schemaRegistryPlugins } from '@tributary/schema-registry';
 
-export const cliPlugins: readonly Plugin[] = [...builtinPlugins, jdbcSource, jdbcSink];
+export const cliPlugins: readonly Plugin[] = [
+  ...builtinPlugins,
+  jdbcSource,
+  jdbcSink,
+  ...mirrorPlugins,
+  ...schemaRegistryPlugins,
+];

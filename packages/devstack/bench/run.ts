@@ -52,7 +52,11 @@ function firstLine(proc: ChildProcess, what: string): Promise<string> {
 async function startMock(work: string, topics: string[]): Promise<Target> {
   const bin = join(work, 'mock-cluster');
   execFileSync('cc', ['-O2', '-o', bin, join(here, 'mock-cluster.c'), '-lrdkafka']);
-  const proc = spawn(bin, topics.map((t) => `${t}:${PARTITIONS}`), { stdio: ['pipe', 'pipe', 'ignore'] });
+  const proc = spawn(
+    bin,
+    topics.map((t) => `${t}:${PARTITIONS}`),
+    { stdio: ['pipe', 'pipe', 'ignore'] },
+  );
   return { name: 'librdkafka mock', bootstrap: await firstLine(proc, 'mock cluster'), proc };
 }
 
@@ -107,7 +111,8 @@ function payloadFile(work: string, size: number, count: number): string {
 function rssOf(pid: number | undefined): { rssMb: number; peakMb: number } {
   if (pid === undefined) return { rssMb: 0, peakMb: 0 };
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string): number => Number(/(\d+)/.exec(status.split('\n').find((l) => l.startsWith(key)) ?? '')?.[1] ?? 0);
+  const kb = (key: string): number =>
+    Number(/(\d+)/.exec(status.split('\n').find((l) => l.startsWith(key)) ?? '')?.[1] ?? 0);
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
@@ -129,14 +134,38 @@ async function main(): Promise<void> {
         }
         // The consume topic is loaded with per-message partitioning so the mock's 5 MB
         // per-partition retention keeps every record.
-        await timeKcat(['-b', t.bootstrap, '-P', '-t', `consume-${c.size}`, '-X', 'sticky.partitioning.linger.ms=0', '-l', file]);
+        await timeKcat([
+          '-b',
+          t.bootstrap,
+          '-P',
+          '-t',
+          `consume-${c.size}`,
+          '-X',
+          'sticky.partitioning.linger.ms=0',
+          '-l',
+          file,
+        ]);
         const consumeTimes: number[] = [];
         for (let r = 0; r < RUNS; r++) {
           consumeTimes.push(
-            await timeKcat(['-b', t.bootstrap, '-C', '-t', `consume-${c.size}`, '-o', 'beginning', '-c', String(c.count), '-q']),
+            await timeKcat([
+              '-b',
+              t.bootstrap,
+              '-C',
+              '-t',
+              `consume-${c.size}`,
+              '-o',
+              'beginning',
+              '-c',
+              String(c.count),
+              '-q',
+            ]),
           );
         }
-        for (const [direction, times] of [['produce', produceTimes], ['consume', consumeTimes]] as const) {
+        for (const [direction, times] of [
+          ['produce', produceTimes],
+          ['consume', consumeTimes],
+        ] as const) {
           const seconds = median(times);
           results.push({
             target: t.name,
@@ -155,7 +184,9 @@ async function main(): Promise<void> {
     for (const c of CASES) {
       for (const direction of ['produce', 'consume']) {
         const m = results.find((x) => x.target === 'librdkafka mock' && x.size === c.size && x.direction === direction);
-        const o = results.find((x) => x.target === 'tributary broker' && x.size === c.size && x.direction === direction);
+        const o = results.find(
+          (x) => x.target === 'tributary broker' && x.size === c.size && x.direction === direction,
+        );
         if (!m || !o) continue;
         const label = `${c.count} x ${c.size} B`.padEnd(9);
         console.log(
@@ -163,13 +194,17 @@ async function main(): Promise<void> {
         );
       }
     }
-    console.log(`our broker RSS: ${ours.rssMb.toFixed(0)} MB now, ${ours.peakMb.toFixed(0)} MB peak (data dir on disk)`);
+    console.log(
+      `our broker RSS: ${ours.rssMb.toFixed(0)} MB now, ${ours.peakMb.toFixed(0)} MB peak (data dir on disk)`,
+    );
     for (const direction of ['produce', 'consume']) {
       const m = results.find((x) => x.target === 'librdkafka mock' && x.size === 1024 && x.direction === direction);
       const o = results.find((x) => x.target === 'tributary broker' && x.size === 1024 && x.direction === direction);
       if (m && o) {
         const ratio = o.msgsPerSec / m.msgsPerSec;
-        console.log(`target 1 KB ${direction} >= 0.50x of the mock: ${ratio >= 0.5 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x)`);
+        console.log(
+          `target 1 KB ${direction} >= 0.50x of the mock: ${ratio >= 0.5 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x)`,
+        );
       }
     }
   } finally {

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
+import { crc32c, Reader, Writer } from '@tributary/protocol';
 import { BrokerState } from '../src/broker/broker-state.js';
 import { Connection } from '../src/broker/connection.js';
 import { resolveBrokerOptions } from '../src/broker/options.js';
 import type { RunningBroker } from '../src/index.js';
-import { crc32c } from '../src/protocol/crc32c.js';
-import { Reader } from '../src/protocol/reader.js';
-import { Writer } from '../src/protocol/writer.js';
 import { kafkaFor, sleep, uniqueName, withBroker } from './fixtures.js';
 import { fetchBody, recordBatch, requestFrame, WireSocket } from './wire-socket.js';
 

@@ -14,7 +14,10 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
-export async function withBroker<T>(fn: (broker: RunningBroker) => Promise<T>, options: BrokerOptions = {}): Promise<T> {
+export async function withBroker<T>(
+  fn: (broker: RunningBroker) => Promise<T>,
+  options: BrokerOptions = {},
+): Promise<T> {
   const broker = await startBroker({ port: 0, ...options });
   try {
     return await fn(broker);
@@ -50,7 +53,11 @@ export function kcat(args: readonly string[], input?: string | Buffer, timeoutMs
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e) => {
       clearTimeout(timer);
-      reject(new Error(`kcat (librdkafka) is required for this test and could not be run: ${e.message}. Install it with: apt-get install kcat`));
+      reject(
+        new Error(
+          `kcat (librdkafka) is required for this test and could not be run: ${e.message}. Install it with: apt-get install kcat`,
+        ),
+      );
     });
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -8,13 +8,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ProtocolError, Reader, Writer } from '@tributary/protocol';
 import { CloseConnection, type RequestContext } from '../src/broker/api/api-handler.js';
 import { allApis } from '../src/broker/api/api-table.js';
 import { BrokerState } from '../src/broker/broker-state.js';
 import { resolveBrokerOptions } from '../src/broker/options.js';
 import type { RunningBroker } from '../src/index.js';
-import { ProtocolError, Reader } from '../src/protocol/reader.js';
-import { Writer } from '../src/protocol/writer.js';
 import { kafkaFor, uniqueName, withBroker } from './fixtures.js';
 import { mutate, Rng } from './mutate.js';
 import { type TemplateNames, templateBody } from './request-templates.js';

@@ -5,8 +5,7 @@
  * protocol directly, one request at a time per connection as real clients do.
  */
 import { connect, type Socket } from 'node:net';
-import { Reader } from '../src/protocol/reader.js';
-import { Writer } from '../src/protocol/writer.js';
+import { Reader, Writer } from '@tributary/protocol';
 
 export class WireClient {
   private buffered = Buffer.alloc(0);
@@ -98,7 +97,9 @@ export async function joinGroup(c: WireClient, o: JoinOptions): Promise<JoinResp
       .string(o.memberId ?? '');
     if (v >= 5) w.nullableString(null);
     w.string('consumer');
-    w.array(o.protocols ?? [{ name: 'range', metadata: Buffer.from('m') }], (x, p) => x.string(p.name).bytes(p.metadata));
+    w.array(o.protocols ?? [{ name: 'range', metadata: Buffer.from('m') }], (x, p) =>
+      x.string(p.name).bytes(p.metadata),
+    );
   });
   r.int32();
   const errorCode = r.int16();
@@ -115,7 +116,10 @@ export async function joinGroup(c: WireClient, o: JoinOptions): Promise<JoinResp
 }
 
 /** JoinGroup v5 twice, as clients do: the first answer is MEMBER_ID_REQUIRED with the id to use. */
-export async function joinWithMemberId(c: WireClient, o: Omit<JoinOptions, 'memberId' | 'version'>): Promise<JoinResponse> {
+export async function joinWithMemberId(
+  c: WireClient,
+  o: Omit<JoinOptions, 'memberId' | 'version'>,
+): Promise<JoinResponse> {
   const first = await joinGroup(c, o);
   if (first.errorCode !== 79) throw new Error(`expected MEMBER_ID_REQUIRED, got ${first.errorCode}`);
   return joinGroup(c, { ...o, memberId: first.memberId });
@@ -136,7 +140,12 @@ export async function syncGroup(
   return { errorCode: r.int16(), assignment: r.bytes() };
 }
 
-export async function heartbeat(c: WireClient, groupId: string, generationId: number, memberId: string): Promise<number> {
+export async function heartbeat(
+  c: WireClient,
+  groupId: string,
+  generationId: number,
+  memberId: string,
+): Promise<number> {
   const r = await c.request(12, 3, (w) => w.string(groupId).int32(generationId).string(memberId).nullableString(null));
   r.int32();
   return r.int16();
@@ -151,18 +160,32 @@ export interface CommitPartition {
 /** OffsetCommit v7; returns `topic/partition → error code`. */
 export async function commitOffsets(
   c: WireClient,
-  o: { groupId: string; generationId: number; memberId: string; topics: { name: string; partitions: CommitPartition[] }[] },
+  o: {
+    groupId: string;
+    generationId: number;
+    memberId: string;
+    topics: { name: string; partitions: CommitPartition[] }[];
+  },
 ): Promise<Map<string, number>> {
   const r = await c.request(8, 7, (w) => {
     w.string(o.groupId).int32(o.generationId).string(o.memberId).nullableString(null);
     w.array(o.topics, (x, t) => {
       x.string(t.name);
-      x.array(t.partitions, (y, p) => y.int32(p.partition).int64(p.offset).int32(-1).nullableString(p.metadata ?? null));
+      x.array(t.partitions, (y, p) =>
+        y
+          .int32(p.partition)
+          .int64(p.offset)
+          .int32(-1)
+          .nullableString(p.metadata ?? null),
+      );
     });
   });
   r.int32();
   const errors = new Map<string, number>();
-  for (const t of r.array((x) => ({ name: x.string(), partitions: x.array((y) => ({ partition: y.int32(), errorCode: y.int16() })) }))) {
+  for (const t of r.array((x) => ({
+    name: x.string(),
+    partitions: x.array((y) => ({ partition: y.int32(), errorCode: y.int16() })),
+  }))) {
     for (const p of t.partitions) errors.set(`${t.name}/${p.partition}`, p.errorCode);
   }
   return errors;
@@ -173,7 +196,9 @@ export async function fetchOffsets(
   c: WireClient,
   groupId: string,
   topics: { name: string; partitions: number[] }[] | null,
-): Promise<{ name: string; partitions: { partition: number; offset: number; metadata: string | null; errorCode: number }[] }[]> {
+): Promise<
+  { name: string; partitions: { partition: number; offset: number; metadata: string | null; errorCode: number }[] }[]
+> {
   const r = await c.request(9, 5, (w) => {
     w.string(groupId);
     w.nullableArray(topics, (x, t) => x.string(t.name).array(t.partitions, (y, p) => y.int32(p)));

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { Reader, Writer } from '@tributary/protocol';
 import { type Admin, AssignerProtocol, type Consumer, type ConsumerConfig, type Kafka } from 'kafkajs';
 import { startBroker } from '../src/index.js';
-import type { Reader } from '../src/protocol/reader.js';
-import type { Writer } from '../src/protocol/writer.js';
+import { kafkaFor, kcat, sleep, uniqueName, withBroker } from './fixtures.js';
 import {
   commitOffsets,
   fetchOffsets,
@@ -19,7 +19,6 @@ import {
   syncGroup,
   WireClient,
 } from './group-wire-client.js';
-import { kafkaFor, kcat, sleep, uniqueName, withBroker } from './fixtures.js';
 
 const ERR = {
   NONE: 0,
@@ -86,7 +85,10 @@ async function describeGroup(admin: Admin, groupId: string, topic: string): Prom
   const assignments = new Map<string, number[]>();
   for (const m of g.members) {
     const decoded = m.memberAssignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment) : null;
-    assignments.set(m.memberId, [...(decoded?.assignment[topic] ?? [])].sort((a, b) => a - b));
+    assignments.set(
+      m.memberId,
+      [...(decoded?.assignment[topic] ?? [])].sort((a, b) => a - b),
+    );
   }
   return { state: g.state, assignments };
 }
@@ -95,7 +97,11 @@ async function describeGroup(admin: Admin, groupId: string, topic: string): Prom
 function isSplit(view: GroupView, members: number, partitions: number): boolean {
   if (view.state !== 'Stable' || view.assignments.size !== members) return false;
   const all = [...view.assignments.values()].flat();
-  return [...view.assignments.values()].every((a) => a.length > 0) && all.length === partitions && new Set(all).size === partitions;
+  return (
+    [...view.assignments.values()].every((a) => a.length > 0) &&
+    all.length === partitions &&
+    new Set(all).size === partitions
+  );
 }
 
 interface RunningConsumer {
@@ -105,7 +111,12 @@ interface RunningConsumer {
   memberId: () => string | null;
 }
 
-async function runConsumer(kafka: Kafka, groupId: string, topic: string, config: Partial<ConsumerConfig> = {}): Promise<RunningConsumer> {
+async function runConsumer(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+  config: Partial<ConsumerConfig> = {},
+): Promise<RunningConsumer> {
   const consumer = kafka.consumer({ groupId, ...FAST, ...config });
   const handled: RunningConsumer['handled'] = [];
   let memberId: string | null = null;
@@ -124,17 +135,38 @@ async function runConsumer(kafka: Kafka, groupId: string, topic: string, config:
 
 /** kafkajs's own protocol entry, so raw members can share a group with kafkajs consumers. */
 function roundRobin(topic: string): { name: string; metadata: Buffer } {
-  return { name: 'RoundRobinAssigner', metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics: [topic], userData: Buffer.alloc(0) }) };
+  return {
+    name: 'RoundRobinAssigner',
+    metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics: [topic], userData: Buffer.alloc(0) }),
+  };
 }
 
 /** A commit from outside the group (generation −1, no member id), as admin tools and MirrorMaker send. */
-async function simpleCommit(c: WireClient, groupId: string, topic: string, partitions: { partition: number; offset: number }[]): Promise<void> {
-  const errors = await commitOffsets(c, { groupId, generationId: -1, memberId: '', topics: [{ name: topic, partitions }] });
-  assert.deepEqual([...errors.values()], partitions.map(() => 0), `simple commit to ${groupId}`);
+async function simpleCommit(
+  c: WireClient,
+  groupId: string,
+  topic: string,
+  partitions: { partition: number; offset: number }[],
+): Promise<void> {
+  const errors = await commitOffsets(c, {
+    groupId,
+    generationId: -1,
+    memberId: '',
+    topics: [{ name: topic, partitions }],
+  });
+  assert.deepEqual(
+    [...errors.values()],
+    partitions.map(() => 0),
+    `simple commit to ${groupId}`,
+  );
 }
 
 function assignmentOf(topic: string, partitions: number[]): Buffer {
-  return AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: { [topic]: partitions }, userData: Buffer.alloc(0) });
+  return AssignerProtocol.MemberAssignment.encode({
+    version: 1,
+    assignment: { [topic]: partitions },
+    userData: Buffer.alloc(0),
+  });
 }
 
 describe('consumer groups with kafkajs', () => {
@@ -143,7 +175,11 @@ describe('consumer groups with kafkajs', () => {
       const kafka = kafkaFor(broker);
       const topic = uniqueName('resume');
       const groupId = uniqueName('g');
-      await produce(kafka, topic, ['a', 'b', 'c', 'd', 'e'].map((value) => ({ value })));
+      await produce(
+        kafka,
+        topic,
+        ['a', 'b', 'c', 'd', 'e'].map((value) => ({ value })),
+      );
 
       const first = kafka.consumer({ groupId, ...FAST });
       await first.connect();
@@ -164,7 +200,11 @@ describe('consumer groups with kafkajs', () => {
       await first.disconnect();
       assert.deepEqual(firstSeen, ['a', 'b', 'c', 'd', 'e']);
 
-      await produce(kafka, topic, ['f', 'g'].map((value) => ({ value })));
+      await produce(
+        kafka,
+        topic,
+        ['f', 'g'].map((value) => ({ value })),
+      );
       const second = kafka.consumer({ groupId, ...FAST });
       await second.connect();
       await second.subscribe({ topic, fromBeginning: true });
@@ -193,11 +233,17 @@ describe('consumer groups with kafkajs', () => {
         try {
           await withAdmin(kafka, async (admin) => {
             members.push(await runConsumer(kafka, groupId, topic));
-            await waitFor('one member owning all 6 partitions', async () => isSplit(await describeGroup(admin, groupId, topic), 1, 6));
+            await waitFor('one member owning all 6 partitions', async () =>
+              isSplit(await describeGroup(admin, groupId, topic), 1, 6),
+            );
             members.push(await runConsumer(kafka, groupId, topic));
-            await waitFor('two members splitting 6 partitions', async () => isSplit(await describeGroup(admin, groupId, topic), 2, 6));
+            await waitFor('two members splitting 6 partitions', async () =>
+              isSplit(await describeGroup(admin, groupId, topic), 2, 6),
+            );
             members.push(await runConsumer(kafka, groupId, topic));
-            await waitFor('three members splitting 6 partitions', async () => isSplit(await describeGroup(admin, groupId, topic), 3, 6));
+            await waitFor('three members splitting 6 partitions', async () =>
+              isSplit(await describeGroup(admin, groupId, topic), 3, 6),
+            );
 
             const view = await describeGroup(admin, groupId, topic);
             assert.equal(view.state, 'Stable');
@@ -236,7 +282,10 @@ describe('consumer groups with kafkajs', () => {
       await produce(kafka, topic, [{ value: 'x' }]);
       const member = await runConsumer(kafka, groupId, topic);
       await withAdmin(kafka, async (admin) => {
-        await waitFor('the group to be Stable', async () => (await describeGroup(admin, groupId, topic)).state === 'Stable');
+        await waitFor(
+          'the group to be Stable',
+          async () => (await describeGroup(admin, groupId, topic)).state === 'Stable',
+        );
         const stable = (await admin.describeGroups([groupId])).groups[0];
         assert.equal(stable?.protocolType, 'consumer');
         assert.equal(stable?.protocol, 'RoundRobinAssigner');
@@ -281,7 +330,9 @@ describe('consumer groups with kafkajs', () => {
         const exited = new Promise<void>((resolve) => doomed.on('exit', () => resolve()));
         try {
           await withAdmin(kafka, async (admin) => {
-            await waitFor('both consumers to share the partitions', async () => isSplit(await describeGroup(admin, groupId, topic), 2, 2));
+            await waitFor('both consumers to share the partitions', async () =>
+              isSplit(await describeGroup(admin, groupId, topic), 2, 2),
+            );
             doomed.kill('SIGKILL');
             await exited;
             await waitFor('the survivor to own both partitions', async () => {
@@ -311,7 +362,10 @@ describe('consumer groups with kafkajs', () => {
       try {
         await simpleCommit(c, idle, topic, [{ partition: 0, offset: 1 }]);
         await withAdmin(kafka, async (admin) => {
-          await waitFor('the active group to be Stable', async () => (await describeGroup(admin, active, topic)).state === 'Stable');
+          await waitFor(
+            'the active group to be Stable',
+            async () => (await describeGroup(admin, active, topic)).state === 'Stable',
+          );
 
           const listed = (await admin.listGroups()).groups.filter((g) => g.groupId === active || g.groupId === idle);
           assert.deepEqual(
@@ -331,28 +385,37 @@ describe('consumer groups with kafkajs', () => {
             ],
           );
 
-          await assert.rejects(admin.deleteGroups([active]), (err: Error & { groups?: { groupId: string; errorCode: number }[] }) => {
-            assert.equal(err.name, 'KafkaJSDeleteGroupsError');
-            assert.deepEqual(
-              err.groups?.map((g) => [g.groupId, g.errorCode]),
-              [[active, ERR.NON_EMPTY_GROUP]],
-            );
-            return true;
-          });
-          await assert.rejects(admin.deleteGroups(['never-seen']), (err: Error & { groups?: { groupId: string; errorCode: number }[] }) => {
-            assert.deepEqual(
-              err.groups?.map((g) => [g.groupId, g.errorCode]),
-              [['never-seen', ERR.GROUP_ID_NOT_FOUND]],
-            );
-            return true;
-          });
+          await assert.rejects(
+            admin.deleteGroups([active]),
+            (err: Error & { groups?: { groupId: string; errorCode: number }[] }) => {
+              assert.equal(err.name, 'KafkaJSDeleteGroupsError');
+              assert.deepEqual(
+                err.groups?.map((g) => [g.groupId, g.errorCode]),
+                [[active, ERR.NON_EMPTY_GROUP]],
+              );
+              return true;
+            },
+          );
+          await assert.rejects(
+            admin.deleteGroups(['never-seen']),
+            (err: Error & { groups?: { groupId: string; errorCode: number }[] }) => {
+              assert.deepEqual(
+                err.groups?.map((g) => [g.groupId, g.errorCode]),
+                [['never-seen', ERR.GROUP_ID_NOT_FOUND]],
+              );
+              return true;
+            },
+          );
 
           const deleted = await admin.deleteGroups([idle]);
           assert.deepEqual(
             deleted.map((g) => [g.groupId, g.errorCode]),
             [[idle, ERR.NONE]],
           );
-          assert.equal((await admin.listGroups()).groups.some((g) => g.groupId === idle), false);
+          assert.equal(
+            (await admin.listGroups()).groups.some((g) => g.groupId === idle),
+            false,
+          );
           const [offsets] = await admin.fetchOffsets({ groupId: idle, topics: [topic] });
           assert.equal(offsets?.partitions[0]?.offset, '-1', 'deleting a group deletes its offsets');
         });
@@ -386,7 +449,9 @@ describe('consumer groups with kafkajs', () => {
         }
         await withAdmin(kafka, async (admin) => {
           const all = await admin.fetchOffsets({ groupId, topics: [] });
-          const byTopic = Object.fromEntries(all.map((t) => [t.topic, t.partitions.map((p) => [p.partition, p.offset])]));
+          const byTopic = Object.fromEntries(
+            all.map((t) => [t.topic, t.partitions.map((p) => [p.partition, p.offset])]),
+          );
           assert.deepEqual(byTopic, {
             [t1]: [[1, '7']],
             [t2]: [
@@ -409,7 +474,10 @@ describe('consumer groups with kafkajs', () => {
         await produce(kafka, topic, [{ value: 'x' }]);
         await withAdmin(kafka, async (admin) => {
           const offsets = async (): Promise<[number, string][]> =>
-            ((await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? []).map((p) => [p.partition, p.offset]);
+            ((await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? []).map((p) => [
+              p.partition,
+              p.offset,
+            ]);
           await admin.setOffsets({
             groupId,
             topic,
@@ -478,7 +546,10 @@ describe('group coordinator protocol details', () => {
         try {
           const groupId = uniqueName('g');
           assert.equal((await joinGroup(c, { groupId, sessionTimeoutMs: 999 })).errorCode, ERR.INVALID_SESSION_TIMEOUT);
-          assert.equal((await joinGroup(c, { groupId, sessionTimeoutMs: 60_001 })).errorCode, ERR.INVALID_SESSION_TIMEOUT);
+          assert.equal(
+            (await joinGroup(c, { groupId, sessionTimeoutMs: 60_001 })).errorCode,
+            ERR.INVALID_SESSION_TIMEOUT,
+          );
           assert.equal((await joinGroup(c, { groupId, memberId: 'made-up' })).errorCode, ERR.UNKNOWN_MEMBER_ID);
           const member = await joinWithMemberId(c, { groupId, sessionTimeoutMs: 1000 });
           assert.equal(member.errorCode, ERR.NONE);
@@ -512,8 +583,15 @@ describe('group coordinator protocol details', () => {
         const cId = (await joinGroup(c, { groupId, protocols: cProtocols })).memberId;
         const bJoin = joinGroup(b, { groupId, memberId: bId, protocols: bProtocols });
         const cJoin = joinGroup(c, { groupId, memberId: cId, protocols: cProtocols });
-        await waitFor('the leader to hear of the rebalance', async () => (await heartbeat(a, groupId, 1, leader.memberId)) === ERR.REBALANCE_IN_PROGRESS);
-        const rejoin = await joinGroup(a, { groupId, memberId: leader.memberId, protocols: [p('range'), p('sticky'), p('roundrobin')] });
+        await waitFor(
+          'the leader to hear of the rebalance',
+          async () => (await heartbeat(a, groupId, 1, leader.memberId)) === ERR.REBALANCE_IN_PROGRESS,
+        );
+        const rejoin = await joinGroup(a, {
+          groupId,
+          memberId: leader.memberId,
+          protocols: [p('range'), p('sticky'), p('roundrobin')],
+        });
         const [bRes, cRes] = await Promise.all([bJoin, cJoin]);
         for (const r of [rejoin, bRes, cRes]) {
           assert.equal(r.errorCode, ERR.NONE);
@@ -545,21 +623,36 @@ describe('group coordinator protocol details', () => {
         const c = await WireClient.open(broker.bootstrap);
         try {
           await withAdmin(kafka, async (admin) => {
-            const zombie = await joinWithMemberId(c, { groupId, sessionTimeoutMs: 1500, rebalanceTimeoutMs: 60_000, protocols: [roundRobin(topic)] });
+            const zombie = await joinWithMemberId(c, {
+              groupId,
+              sessionTimeoutMs: 1500,
+              rebalanceTimeoutMs: 60_000,
+              protocols: [roundRobin(topic)],
+            });
             const silentSince = Date.now();
             const synced = await syncGroup(c, groupId, zombie.generationId, zombie.memberId, [
               { memberId: zombie.memberId, assignment: assignmentOf(topic, [0, 1]) },
             ]);
             assert.equal(synced.errorCode, ERR.NONE);
             assert.ok(isSplit(await describeGroup(admin, groupId, topic), 1, 2));
-            await waitFor('the silent member to be evicted', async () => (await describeGroup(admin, groupId, topic)).state === 'Empty');
+            await waitFor(
+              'the silent member to be evicted',
+              async () => (await describeGroup(admin, groupId, topic)).state === 'Empty',
+            );
             assert.ok(Date.now() - silentSince >= 1400, 'not before its session timeout');
             assert.equal(await heartbeat(c, groupId, zombie.generationId, zombie.memberId), ERR.UNKNOWN_MEMBER_ID);
 
             // Again, with a kafkajs consumer joining while the silent member still holds every partition:
             // the join phase finishes once the session timeout removes it, well before its 60 s rebalance timeout.
-            const again = await joinWithMemberId(c, { groupId, sessionTimeoutMs: 1500, rebalanceTimeoutMs: 60_000, protocols: [roundRobin(topic)] });
-            await syncGroup(c, groupId, again.generationId, again.memberId, [{ memberId: again.memberId, assignment: assignmentOf(topic, [0, 1]) }]);
+            const again = await joinWithMemberId(c, {
+              groupId,
+              sessionTimeoutMs: 1500,
+              rebalanceTimeoutMs: 60_000,
+              protocols: [roundRobin(topic)],
+            });
+            await syncGroup(c, groupId, again.generationId, again.memberId, [
+              { memberId: again.memberId, assignment: assignmentOf(topic, [0, 1]) },
+            ]);
             const started = Date.now();
             const member = await runConsumer(kafka, groupId, topic);
             try {
@@ -590,14 +683,22 @@ describe('group coordinator protocol details', () => {
           const first = await joinWithMemberId(a, { groupId, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 30_000 });
           assert.equal((await syncGroup(a, groupId, 1, first.memberId)).errorCode, ERR.NONE);
           const parked = joinWithMemberId(b, { groupId, sessionTimeoutMs: 1000, rebalanceTimeoutMs: 30_000 });
-          await waitFor('the rebalance to start', async () => (await heartbeat(a, groupId, 1, first.memberId)) === ERR.REBALANCE_IN_PROGRESS);
+          await waitFor(
+            'the rebalance to start',
+            async () => (await heartbeat(a, groupId, 1, first.memberId)) === ERR.REBALANCE_IN_PROGRESS,
+          );
           // The newcomer stays parked for three of its session timeouts while the old member keeps heartbeating.
           const until = Date.now() + 3000;
           while (Date.now() < until) {
             assert.equal(await heartbeat(a, groupId, 1, first.memberId), ERR.REBALANCE_IN_PROGRESS);
             await sleep(250);
           }
-          const rejoined = await joinGroup(a, { groupId, memberId: first.memberId, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 30_000 });
+          const rejoined = await joinGroup(a, {
+            groupId,
+            memberId: first.memberId,
+            sessionTimeoutMs: 10_000,
+            rebalanceTimeoutMs: 30_000,
+          });
           const newcomer = await parked;
           assert.equal(newcomer.errorCode, ERR.NONE);
           assert.equal(newcomer.generationId, 2);
@@ -671,15 +772,28 @@ describe('group coordinator protocol details', () => {
         const leader = await joinWithMemberId(a, { groupId, sessionTimeoutMs: 60_000, rebalanceTimeoutMs: 2500 });
         await syncGroup(a, groupId, 1, leader.memberId);
         const bJoin = joinWithMemberId(b, { groupId, sessionTimeoutMs: 60_000, rebalanceTimeoutMs: 2500 });
-        await waitFor('the rebalance to start', async () => (await heartbeat(a, groupId, 1, leader.memberId)) === ERR.REBALANCE_IN_PROGRESS);
-        const rejoin = await joinGroup(a, { groupId, memberId: leader.memberId, sessionTimeoutMs: 60_000, rebalanceTimeoutMs: 2500 });
+        await waitFor(
+          'the rebalance to start',
+          async () => (await heartbeat(a, groupId, 1, leader.memberId)) === ERR.REBALANCE_IN_PROGRESS,
+        );
+        const rejoin = await joinGroup(a, {
+          groupId,
+          memberId: leader.memberId,
+          sessionTimeoutMs: 60_000,
+          rebalanceTimeoutMs: 2500,
+        });
         const follower = await bJoin;
         assert.equal(follower.generationId, 2);
         // The follower syncs, the leader never does: after the rebalance timeout the leader is
         // removed, the follower's parked sync is told to rejoin, and it becomes the new leader.
         const parkedSync = await syncGroup(b, groupId, 2, follower.memberId);
         assert.equal(parkedSync.errorCode, ERR.REBALANCE_IN_PROGRESS);
-        const alone = await joinGroup(b, { groupId, memberId: follower.memberId, sessionTimeoutMs: 60_000, rebalanceTimeoutMs: 2500 });
+        const alone = await joinGroup(b, {
+          groupId,
+          memberId: follower.memberId,
+          sessionTimeoutMs: 60_000,
+          rebalanceTimeoutMs: 2500,
+        });
         assert.equal(alone.errorCode, ERR.NONE);
         assert.equal(alone.generationId, 3);
         assert.equal(alone.leaderId, follower.memberId);
@@ -700,14 +814,27 @@ describe('group coordinator protocol details', () => {
         const groupId = uniqueName('g');
         const c = await WireClient.open(broker.bootstrap);
         try {
-          const simple = (partitions: { partition: number; offset: number; metadata?: string | null }[], name = topic) =>
-            commitOffsets(c, { groupId, generationId: -1, memberId: '', topics: [{ name, partitions }] });
+          const simple = (
+            partitions: { partition: number; offset: number; metadata?: string | null }[],
+            name = topic,
+          ) => commitOffsets(c, { groupId, generationId: -1, memberId: '', topics: [{ name, partitions }] });
           assert.deepEqual(
-            await commitOffsets(c, { groupId: uniqueName('absent'), generationId: 3, memberId: '', topics: [{ name: topic, partitions: [{ partition: 0, offset: 1 }] }] }),
+            await commitOffsets(c, {
+              groupId: uniqueName('absent'),
+              generationId: 3,
+              memberId: '',
+              topics: [{ name: topic, partitions: [{ partition: 0, offset: 1 }] }],
+            }),
             new Map([[`${topic}/0`, ERR.ILLEGAL_GENERATION]]),
           );
-          assert.deepEqual(await simple([{ partition: 0, offset: 5, metadata: 'note' }]), new Map([[`${topic}/0`, ERR.NONE]]));
-          assert.deepEqual((await listGroups(c)).find((g) => g.groupId === groupId), { groupId, protocolType: '' });
+          assert.deepEqual(
+            await simple([{ partition: 0, offset: 5, metadata: 'note' }]),
+            new Map([[`${topic}/0`, ERR.NONE]]),
+          );
+          assert.deepEqual(
+            (await listGroups(c)).find((g) => g.groupId === groupId),
+            { groupId, protocolType: '' },
+          );
           assert.deepEqual(await fetchOffsets(c, groupId, null), [
             { name: topic, partitions: [{ partition: 0, offset: 5, metadata: 'note', errorCode: ERR.NONE }] },
           ]);
@@ -715,12 +842,27 @@ describe('group coordinator protocol details', () => {
           const member = await joinGroup(c, { groupId, version: 3 });
           assert.equal(member.errorCode, ERR.NONE);
           const asMember = (generationId: number, memberId = member.memberId) =>
-            commitOffsets(c, { groupId, generationId, memberId, topics: [{ name: topic, partitions: [{ partition: 0, offset: 6 }] }] });
-          assert.deepEqual(await simple([{ partition: 0, offset: 9 }]), new Map([[`${topic}/0`, ERR.UNKNOWN_MEMBER_ID]]));
-          assert.deepEqual(await asMember(member.generationId), new Map([[`${topic}/0`, ERR.REBALANCE_IN_PROGRESS]]), 'no commits before the assignment');
+            commitOffsets(c, {
+              groupId,
+              generationId,
+              memberId,
+              topics: [{ name: topic, partitions: [{ partition: 0, offset: 6 }] }],
+            });
+          assert.deepEqual(
+            await simple([{ partition: 0, offset: 9 }]),
+            new Map([[`${topic}/0`, ERR.UNKNOWN_MEMBER_ID]]),
+          );
+          assert.deepEqual(
+            await asMember(member.generationId),
+            new Map([[`${topic}/0`, ERR.REBALANCE_IN_PROGRESS]]),
+            'no commits before the assignment',
+          );
           assert.equal((await syncGroup(c, groupId, member.generationId, member.memberId)).errorCode, ERR.NONE);
           assert.deepEqual(await asMember(member.generationId + 1), new Map([[`${topic}/0`, ERR.ILLEGAL_GENERATION]]));
-          assert.deepEqual(await asMember(member.generationId, 'someone-else'), new Map([[`${topic}/0`, ERR.UNKNOWN_MEMBER_ID]]));
+          assert.deepEqual(
+            await asMember(member.generationId, 'someone-else'),
+            new Map([[`${topic}/0`, ERR.UNKNOWN_MEMBER_ID]]),
+          );
           assert.deepEqual(await asMember(member.generationId), new Map([[`${topic}/0`, ERR.NONE]]));
           assert.deepEqual(await fetchOffsets(c, groupId, [{ name: topic, partitions: [0, 1] }]), [
             {
@@ -904,7 +1046,12 @@ describe('group API versions', () => {
       await produce(kafkaFor(broker), 'versions', [{ value: 'x' }]);
       const c = await WireClient.open(broker.bootstrap, 'sweep');
       /** Sends one request and checks the response decoder consumed the whole body. */
-      const call = async <T>(apiKey: number, v: number, body: (w: Writer) => void, decode: (r: Reader) => T): Promise<T> => {
+      const call = async <T>(
+        apiKey: number,
+        v: number,
+        body: (w: Writer) => void,
+        decode: (r: Reader) => T,
+      ): Promise<T> => {
         const r = await c.request(apiKey, v, body);
         const out = decode(r);
         assert.equal(r.remaining, 0, `api ${apiKey} v${v}: ${r.remaining} bytes left over`);
@@ -916,7 +1063,9 @@ describe('group API versions', () => {
       try {
         const stable = uniqueName('stable');
         const member = await joinGroup(c, { groupId: stable, version: 3 });
-        await syncGroup(c, stable, member.generationId, member.memberId, [{ memberId: member.memberId, assignment: Buffer.from('a') }]);
+        await syncGroup(c, stable, member.generationId, member.memberId, [
+          { memberId: member.memberId, assignment: Buffer.from('a') },
+        ]);
 
         for (let v = 0; v <= 5; v++) {
           const joined = await call(
@@ -931,7 +1080,13 @@ describe('group API versions', () => {
             },
             (r) => {
               throttle(r, v, 2);
-              const out = { errorCode: r.int16(), generationId: r.int32(), protocol: r.string(), leader: r.string(), memberId: r.string() };
+              const out = {
+                errorCode: r.int16(),
+                generationId: r.int32(),
+                protocol: r.string(),
+                leader: r.string(),
+                memberId: r.string(),
+              };
               const members = r.array((m) => {
                 const id = m.string();
                 if (v >= 5) m.nullableString();
@@ -1038,7 +1193,13 @@ describe('group API versions', () => {
             (r) => {
               throttle(r, v, 1);
               return r.array((g) => {
-                const out = { errorCode: g.int16(), groupId: g.string(), state: g.string(), protocolType: g.string(), protocol: g.string() };
+                const out = {
+                  errorCode: g.int16(),
+                  groupId: g.string(),
+                  state: g.string(),
+                  protocolType: g.string(),
+                  protocol: g.string(),
+                };
                 const members = g.array((m) => {
                   const id = m.string();
                   if (v >= 4) assert.equal(m.nullableString(), null);
@@ -1075,7 +1236,10 @@ describe('group API versions', () => {
               return r.array((g) => [g.string(), g.string()]);
             },
           );
-          assert.ok(listed.some(([id, type]) => id === stable && type === 'consumer'), `ListGroups v${v}`);
+          assert.ok(
+            listed.some(([id, type]) => id === stable && type === 'consumer'),
+            `ListGroups v${v}`,
+          );
         }
         for (let v = 0; v <= 3; v++) {
           const left = await call(

@@ -41,7 +41,10 @@ describe('idempotent producer', () => {
   it('serves librdkafka (kcat) with enable.idempotence=true', async () => {
     await withBroker(async (broker) => {
       const topic = uniqueName('idem-kcat');
-      const produced = await kcat(['-b', broker.bootstrap, '-P', '-t', topic, '-K', ':', '-X', 'enable.idempotence=true', '-d', 'eos'], 'a:1\nb:2\nc:3\n');
+      const produced = await kcat(
+        ['-b', broker.bootstrap, '-P', '-t', topic, '-K', ':', '-X', 'enable.idempotence=true', '-d', 'eos'],
+        'a:1\nb:2\nc:3\n',
+      );
       assert.equal(produced.code, 0, produced.stderr);
       assert.match(produced.stderr, /Acquired PID\{Id:\d+,Epoch:0\}/);
       const consumed = await kcat(['-b', broker.bootstrap, '-C', '-t', topic, '-e', '-q', '-f', '%o %k %s\\n']);
@@ -82,11 +85,19 @@ describe('idempotent producer', () => {
       const batch = (producerEpoch: number, baseSequence: number): Buffer =>
         recordBatch({ producerId, producerEpoch, baseSequence, values: ['v'] });
 
-      assert.equal((await raw.produce(topic, 0, batch(0, 3))).errorCode, OUT_OF_ORDER_SEQUENCE_NUMBER, 'unknown producer, seq ≠ 0');
+      assert.equal(
+        (await raw.produce(topic, 0, batch(0, 3))).errorCode,
+        OUT_OF_ORDER_SEQUENCE_NUMBER,
+        'unknown producer, seq ≠ 0',
+      );
       assert.equal((await raw.produce(topic, 0, batch(0, 0))).errorCode, NONE);
       assert.equal((await raw.produce(topic, 0, batch(0, 2))).errorCode, OUT_OF_ORDER_SEQUENCE_NUMBER, 'gap after 0');
       assert.equal((await raw.produce(topic, 0, batch(0, 1))).errorCode, NONE);
-      assert.equal((await raw.produce(topic, 0, batch(1, 5))).errorCode, OUT_OF_ORDER_SEQUENCE_NUMBER, 'new epoch must start at 0');
+      assert.equal(
+        (await raw.produce(topic, 0, batch(1, 5))).errorCode,
+        OUT_OF_ORDER_SEQUENCE_NUMBER,
+        'new epoch must start at 0',
+      );
       assert.equal((await raw.produce(topic, 0, batch(1, 0))).errorCode, NONE);
       assert.equal((await raw.produce(topic, 0, batch(0, 2))).errorCode, INVALID_PRODUCER_EPOCH, 'older epoch');
       assert.equal(await raw.latestOffset(topic, 0), 3);
@@ -116,7 +127,8 @@ describe('idempotent producer', () => {
     try {
       const topic = uniqueName('restart');
       let firstPid = -1;
-      const batch = (producerId: number): Buffer => recordBatch({ producerId, producerEpoch: 0, baseSequence: 0, values: ['once'] });
+      const batch = (producerId: number): Buffer =>
+        recordBatch({ producerId, producerEpoch: 0, baseSequence: 0, values: ['once'] });
       await withBroker(
         async (broker) => {
           await createTopic(broker, topic);

@@ -45,7 +45,10 @@ describe('librdkafka (kcat) against the broker', () => {
   it('shares topics between kcat and kafkajs in both directions', async () => {
     await withBroker(async (broker) => {
       const topic = uniqueName('mixed');
-      const produced = await kcat(['-b', broker.bootstrap, '-P', '-t', topic, '-K', ':', '-H', 'source=kcat'], 'k1:from-kcat\n');
+      const produced = await kcat(
+        ['-b', broker.bootstrap, '-P', '-t', topic, '-K', ':', '-H', 'source=kcat'],
+        'k1:from-kcat\n',
+      );
       assert.equal(produced.code, 0, produced.stderr);
       const producer = kafkaFor(broker).producer();
       await producer.connect();

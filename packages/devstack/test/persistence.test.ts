@@ -22,9 +22,13 @@ process.on('exit', () => {
 });
 
 function spawnBroker(dataDir: string): Promise<BrokerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'broker-process.ts'), JSON.stringify({ dataDir })], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(here, 'broker-process.ts'), JSON.stringify({ dataDir })],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   children.add(child);
   child.on('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
@@ -46,11 +50,19 @@ function killHard(p: BrokerProcess): Promise<void> {
 }
 
 function client(bootstrap: string): Kafka {
-  return new KafkaClient({ brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100 } });
+  return new KafkaClient({
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3, initialRetryTime: 100 },
+  });
 }
 
 /** Reads every record of `topic` from the beginning with a plain consumer group. */
-async function readAll(kafka: Kafka, topic: string, expected: number): Promise<{ partition: number; offset: string; value: string }[]> {
+async function readAll(
+  kafka: Kafka,
+  topic: string,
+  expected: number,
+): Promise<{ partition: number; offset: string; value: string }[]> {
   const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -88,7 +100,9 @@ describe('persistence with a data directory', () => {
     const kafka = client(first.bootstrap);
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '86400000' }] }] });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '86400000' }] }],
+    });
     const producer = kafka.producer();
     await producer.connect();
     for (let batch = 0; batch < 10; batch++) {
@@ -99,7 +113,14 @@ describe('persistence with a data directory', () => {
       });
     }
     await producer.disconnect();
-    await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '42' }, { partition: 1, offset: '7' }] });
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: [
+        { partition: 0, offset: '42' },
+        { partition: 1, offset: '7' },
+      ],
+    });
     await admin.disconnect();
     const before = await readAll(kafka, topic, 500);
     await killHard(first);
@@ -112,13 +133,10 @@ describe('persistence with a data directory', () => {
       const admin2 = again.admin();
       await admin2.connect();
       const offsets = await admin2.fetchOffsets({ groupId, topics: [topic] });
-      assert.deepEqual(
-        offsets[0]?.partitions.map((p) => [p.partition, p.offset]).sort(),
-        [
-          [0, '42'],
-          [1, '7'],
-        ],
-      );
+      assert.deepEqual(offsets[0]?.partitions.map((p) => [p.partition, p.offset]).sort(), [
+        [0, '42'],
+        [1, '7'],
+      ]);
       const configs = await admin2.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: topic }] });
       const retention = configs.resources[0]?.configEntries.find((c) => c.configName === 'retention.ms');
       assert.equal(retention?.configValue, '86400000');

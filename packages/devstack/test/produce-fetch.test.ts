@@ -51,7 +51,10 @@ describe('produce and fetch', () => {
   it('serves librdkafka (kcat): gzip produce, consume to end, metadata', async () => {
     await withBroker(async (broker) => {
       const topic = uniqueName('kcat');
-      const produced = await kcat(['-b', broker.bootstrap, '-P', '-t', topic, '-z', 'gzip', '-K', ':'], 'a:1\nb:2\nc:3\n');
+      const produced = await kcat(
+        ['-b', broker.bootstrap, '-P', '-t', topic, '-z', 'gzip', '-K', ':'],
+        'a:1\nb:2\nc:3\n',
+      );
       assert.equal(produced.code, 0, produced.stderr);
       const consumed = await kcat(['-b', broker.bootstrap, '-C', '-t', topic, '-e', '-f', '%o %k %s\\n']);
       assert.equal(consumed.code, 0, consumed.stderr);
@@ -114,7 +117,10 @@ describe('clusters and topic creation', () => {
       async (broker) => {
         const producer = kafkaFor(broker, { retry: { retries: 1, initialRetryTime: 50 } }).producer();
         await producer.connect();
-        await assert.rejects(producer.send({ topic: uniqueName('absent'), messages: [{ value: 'x' }] }), /does not host this topic-partition|UNKNOWN_TOPIC/i);
+        await assert.rejects(
+          producer.send({ topic: uniqueName('absent'), messages: [{ value: 'x' }] }),
+          /does not host this topic-partition|UNKNOWN_TOPIC/i,
+        );
         await producer.disconnect();
       },
       { autoCreateTopics: false },

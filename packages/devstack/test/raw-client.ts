@@ -4,9 +4,7 @@
  * batches for partitions never added. One request at a time over one socket.
  */
 import { connect, type Socket } from 'node:net';
-import { crc32c } from '../src/protocol/crc32c.js';
-import { Reader } from '../src/protocol/reader.js';
-import { Writer } from '../src/protocol/writer.js';
+import { crc32c, Reader, Writer } from '@tributary/protocol';
 
 export class RawClient {
   private correlationId = 0;
@@ -44,7 +42,12 @@ export class RawClient {
   request(apiKey: number, apiVersion: number, body: Writer): Promise<Reader> {
     const correlationId = ++this.correlationId;
     const payload = body.toBuffer();
-    const head = new Writer(32).int16(apiKey).int16(apiVersion).int32(correlationId).nullableString('raw-test').toBuffer();
+    const head = new Writer(32)
+      .int16(apiKey)
+      .int16(apiVersion)
+      .int32(correlationId)
+      .nullableString('raw-test')
+      .toBuffer();
     const size = Buffer.alloc(4);
     size.writeInt32BE(head.length + payload.length);
     return new Promise((resolve, reject) => {
@@ -69,14 +72,22 @@ export class RawClient {
   }
 
   /** InitProducerId v1. */
-  async initProducerId(transactionalId: string | null, transactionTimeoutMs = 60_000): Promise<{ errorCode: number; producerId: number; producerEpoch: number }> {
+  async initProducerId(
+    transactionalId: string | null,
+    transactionTimeoutMs = 60_000,
+  ): Promise<{ errorCode: number; producerId: number; producerEpoch: number }> {
     const r = await this.request(22, 1, new Writer().nullableString(transactionalId).int32(transactionTimeoutMs));
     r.int32();
     return { errorCode: r.int16(), producerId: r.int64(), producerEpoch: r.int16() };
   }
 
   /** Produce v7, acks −1, one partition; returns that partition's error and base offset. */
-  async produce(topic: string, partition: number, records: Buffer, transactionalId: string | null = null): Promise<{ errorCode: number; baseOffset: number }> {
+  async produce(
+    topic: string,
+    partition: number,
+    records: Buffer,
+    transactionalId: string | null = null,
+  ): Promise<{ errorCode: number; baseOffset: number }> {
     const body = new Writer()
       .nullableString(transactionalId)
       .int16(-1)
@@ -93,7 +104,12 @@ export class RawClient {
   }
 
   /** AddPartitionsToTxn v1; returns `topic:partition → error code`. */
-  async addPartitionsToTxn(transactionalId: string, producerId: number, producerEpoch: number, topics: Record<string, number[]>): Promise<Record<string, number>> {
+  async addPartitionsToTxn(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    topics: Record<string, number[]>,
+  ): Promise<Record<string, number>> {
     const body = new Writer().string(transactionalId).int64(producerId).int16(producerEpoch);
     body.array(Object.entries(topics), (w, [name, partitions]) => {
       w.string(name).array(partitions, (x, p) => x.int32(p));
@@ -101,7 +117,10 @@ export class RawClient {
     const r = await this.request(24, 1, body);
     r.int32();
     const out: Record<string, number> = {};
-    for (const t of r.array((x) => ({ name: x.string(), results: x.array((y) => ({ p: y.int32(), code: y.int16() })) }))) {
+    for (const t of r.array((x) => ({
+      name: x.string(),
+      results: x.array((y) => ({ p: y.int32(), code: y.int16() })),
+    }))) {
       for (const res of t.results) out[`${t.name}:${res.p}`] = res.code;
     }
     return out;
@@ -109,20 +128,41 @@ export class RawClient {
 
   /** EndTxn v1; returns the error code. */
   async endTxn(transactionalId: string, producerId: number, producerEpoch: number, commit: boolean): Promise<number> {
-    const r = await this.request(26, 1, new Writer().string(transactionalId).int64(producerId).int16(producerEpoch).bool(commit));
+    const r = await this.request(
+      26,
+      1,
+      new Writer().string(transactionalId).int64(producerId).int16(producerEpoch).bool(commit),
+    );
     r.int32();
     return r.int16();
   }
 
   /** AddOffsetsToTxn v1; returns the error code. */
-  async addOffsetsToTxn(transactionalId: string, producerId: number, producerEpoch: number, groupId: string): Promise<number> {
-    const r = await this.request(25, 1, new Writer().string(transactionalId).int64(producerId).int16(producerEpoch).string(groupId));
+  async addOffsetsToTxn(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    groupId: string,
+  ): Promise<number> {
+    const r = await this.request(
+      25,
+      1,
+      new Writer().string(transactionalId).int64(producerId).int16(producerEpoch).string(groupId),
+    );
     r.int32();
     return r.int16();
   }
 
   /** TxnOffsetCommit v2 for one partition; returns its error code. */
-  async txnOffsetCommit(transactionalId: string, groupId: string, producerId: number, producerEpoch: number, topic: string, partition: number, offset: number): Promise<number> {
+  async txnOffsetCommit(
+    transactionalId: string,
+    groupId: string,
+    producerId: number,
+    producerEpoch: number,
+    topic: string,
+    partition: number,
+    offset: number,
+  ): Promise<number> {
     const body = new Writer().string(transactionalId).string(groupId).int64(producerId).int16(producerEpoch);
     body.array([topic], (w, t) => {
       w.string(t).array([partition], (x, p) => x.int32(p).int64(offset).int32(-1).nullableString(null));

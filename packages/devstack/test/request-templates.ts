@@ -3,7 +3,7 @@
  * from the layouts in broker-spec Appendix A. The fuzz tests mutate them; starting from
  * valid requests gets the mutations past the first field and into each handler's logic.
  */
-import { Writer } from '../src/protocol/writer.js';
+import { Writer } from '@tributary/protocol';
 import { recordBatch } from './wire-socket.js';
 
 export interface TemplateNames {

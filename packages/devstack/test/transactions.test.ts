@@ -23,8 +23,26 @@ async function createTopic(broker: RunningBroker, topic: string): Promise<void> 
 }
 
 /** Values of one partition up to its end, as librdkafka sees them with the given isolation. */
-async function kcatValues(broker: RunningBroker, topic: string, isolation: 'read_committed' | 'read_uncommitted'): Promise<string[]> {
-  const result = await kcat(['-b', broker.bootstrap, '-C', '-t', topic, '-X', `isolation.level=${isolation}`, '-o', 'beginning', '-e', '-q', '-f', '%s\\n']);
+async function kcatValues(
+  broker: RunningBroker,
+  topic: string,
+  isolation: 'read_committed' | 'read_uncommitted',
+): Promise<string[]> {
+  const result = await kcat([
+    '-b',
+    broker.bootstrap,
+    '-C',
+    '-t',
+    topic,
+    '-X',
+    `isolation.level=${isolation}`,
+    '-o',
+    'beginning',
+    '-e',
+    '-q',
+    '-f',
+    '%s\\n',
+  ]);
   assert.equal(result.code, 0, result.stderr);
   return result.stdout.split('\n').filter((line) => line !== '');
 }
@@ -147,13 +165,19 @@ describe('transactions with kafkajs', () => {
       await producer.connect();
       const txn = await producer.transaction();
       await txn.send({ topic, messages: [{ value: 'x' }] });
-      await txn.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: [{ partition: 0, offset: '5' }] }] });
+      await txn.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [{ topic, partitions: [{ partition: 0, offset: '5' }] }],
+      });
       assert.equal(await committedOffset(), '-1', 'staged offsets are invisible before commit');
       await txn.commit();
       assert.equal(await committedOffset(), '5');
 
       const aborted = await producer.transaction();
-      await aborted.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: [{ partition: 0, offset: '9' }] }] });
+      await aborted.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [{ topic, partitions: [{ partition: 0, offset: '9' }] }],
+      });
       await aborted.abort();
       assert.equal(await committedOffset(), '5', 'aborted offsets are dropped');
       await producer.disconnect();
@@ -251,19 +275,43 @@ describe('transaction coordinator protocol errors', () => {
         [`${topic}:7`]: UNKNOWN_TOPIC_OR_PARTITION,
         [`${missing}:0`]: UNKNOWN_TOPIC_OR_PARTITION,
       });
-      assert.deepEqual(await raw.addPartitionsToTxn(transactionalId, pid + 1000, epoch, { [topic]: [0] }), { [`${topic}:0`]: INVALID_PRODUCER_ID_MAPPING });
-      assert.deepEqual(await raw.addPartitionsToTxn(transactionalId, pid, epoch + 1, { [topic]: [0] }), { [`${topic}:0`]: INVALID_PRODUCER_EPOCH });
-      assert.deepEqual(await raw.addPartitionsToTxn(uniqueName('unknown-id'), pid, epoch, { [topic]: [0] }), { [`${topic}:0`]: INVALID_PRODUCER_ID_MAPPING });
+      assert.deepEqual(await raw.addPartitionsToTxn(transactionalId, pid + 1000, epoch, { [topic]: [0] }), {
+        [`${topic}:0`]: INVALID_PRODUCER_ID_MAPPING,
+      });
+      assert.deepEqual(await raw.addPartitionsToTxn(transactionalId, pid, epoch + 1, { [topic]: [0] }), {
+        [`${topic}:0`]: INVALID_PRODUCER_EPOCH,
+      });
+      assert.deepEqual(await raw.addPartitionsToTxn(uniqueName('unknown-id'), pid, epoch, { [topic]: [0] }), {
+        [`${topic}:0`]: INVALID_PRODUCER_ID_MAPPING,
+      });
       assert.equal(await raw.endTxn(transactionalId, pid, epoch, true), INVALID_TXN_STATE, 'no open transaction');
 
       const txnBatch = (baseSequence: number, value: string, producerEpoch = epoch): Buffer =>
         recordBatch({ producerId: pid, producerEpoch, baseSequence, values: [value], isTransactional: true });
-      assert.equal((await raw.produce(topic, 0, txnBatch(0, 'early'), transactionalId)).errorCode, INVALID_TXN_STATE, 'partition not added yet');
-      assert.deepEqual(await raw.addPartitionsToTxn(transactionalId, pid, epoch, { [topic]: [0] }), { [`${topic}:0`]: NONE });
+      assert.equal(
+        (await raw.produce(topic, 0, txnBatch(0, 'early'), transactionalId)).errorCode,
+        INVALID_TXN_STATE,
+        'partition not added yet',
+      );
+      assert.deepEqual(await raw.addPartitionsToTxn(transactionalId, pid, epoch, { [topic]: [0] }), {
+        [`${topic}:0`]: NONE,
+      });
       assert.equal((await raw.produce(topic, 0, txnBatch(0, 'in'), transactionalId)).errorCode, NONE);
-      assert.equal((await raw.produce(other, 0, txnBatch(0, 'elsewhere'), transactionalId)).errorCode, INVALID_TXN_STATE, 'other partition not added');
-      assert.equal((await raw.produce(topic, 0, txnBatch(1, 'no-id'), null)).errorCode, INVALID_TXN_STATE, 'transactional batch without a transactional id');
-      assert.equal(await raw.txnOffsetCommit(transactionalId, 'g', pid, epoch, topic, 0, 1), INVALID_TXN_STATE, 'group not added with AddOffsetsToTxn');
+      assert.equal(
+        (await raw.produce(other, 0, txnBatch(0, 'elsewhere'), transactionalId)).errorCode,
+        INVALID_TXN_STATE,
+        'other partition not added',
+      );
+      assert.equal(
+        (await raw.produce(topic, 0, txnBatch(1, 'no-id'), null)).errorCode,
+        INVALID_TXN_STATE,
+        'transactional batch without a transactional id',
+      );
+      assert.equal(
+        await raw.txnOffsetCommit(transactionalId, 'g', pid, epoch, topic, 0, 1),
+        INVALID_TXN_STATE,
+        'group not added with AddOffsetsToTxn',
+      );
 
       assert.equal(await raw.endTxn(transactionalId, pid, epoch, true), NONE);
       assert.equal(await raw.endTxn(transactionalId, pid, epoch, true), NONE, 'a retried commit succeeds');
@@ -271,12 +319,17 @@ describe('transaction coordinator protocol errors', () => {
       assert.equal(await raw.latestOffset(topic, 0, true), 2);
 
       // A new epoch fences the old one everywhere.
-      assert.deepEqual(await raw.addPartitionsToTxn(transactionalId, pid, epoch, { [topic]: [0] }), { [`${topic}:0`]: NONE });
+      assert.deepEqual(await raw.addPartitionsToTxn(transactionalId, pid, epoch, { [topic]: [0] }), {
+        [`${topic}:0`]: NONE,
+      });
       assert.equal((await raw.produce(topic, 0, txnBatch(1, 'open'), transactionalId)).errorCode, NONE);
       const again = await raw.initProducerId(transactionalId);
       assert.deepEqual(again, { errorCode: NONE, producerId: pid, producerEpoch: epoch + 1 });
       assert.equal(await raw.latestOffset(topic, 0, true), 4, 'the open transaction was aborted');
-      assert.equal((await raw.produce(topic, 0, txnBatch(2, 'stale'), transactionalId)).errorCode, INVALID_PRODUCER_EPOCH);
+      assert.equal(
+        (await raw.produce(topic, 0, txnBatch(2, 'stale'), transactionalId)).errorCode,
+        INVALID_PRODUCER_EPOCH,
+      );
       assert.equal(await raw.endTxn(transactionalId, pid, epoch, true), INVALID_PRODUCER_EPOCH);
       raw.close();
     });
@@ -309,7 +362,13 @@ describe('transactions across a restart', () => {
           const raw = await RawClient.open(broker.bootstrap);
           ({ producerId: pid } = await raw.initProducerId(transactionalId));
           await raw.addPartitionsToTxn(transactionalId, pid, 0, { [topic]: [0] });
-          const batch = recordBatch({ producerId: pid, producerEpoch: 0, baseSequence: 0, values: ['pending'], isTransactional: true });
+          const batch = recordBatch({
+            producerId: pid,
+            producerEpoch: 0,
+            baseSequence: 0,
+            values: ['pending'],
+            isTransactional: true,
+          });
           assert.equal((await raw.produce(topic, 0, batch, transactionalId)).errorCode, NONE);
           raw.close();
         },
@@ -319,7 +378,11 @@ describe('transactions across a restart', () => {
         async (broker) => {
           const raw = await RawClient.open(broker.bootstrap);
           assert.equal(await raw.latestOffset(topic, 0, true), 0, 'still open after the restart');
-          assert.deepEqual(await raw.initProducerId(transactionalId), { errorCode: NONE, producerId: pid, producerEpoch: 1 });
+          assert.deepEqual(await raw.initProducerId(transactionalId), {
+            errorCode: NONE,
+            producerId: pid,
+            producerEpoch: 1,
+          });
           assert.equal(await raw.latestOffset(topic, 0, true), 2, 'aborted by the fencing init');
           assert.equal(await raw.endTxn(transactionalId, pid, 0, true), INVALID_PRODUCER_EPOCH);
           raw.close();
@@ -343,7 +406,13 @@ describe('transactions across a restart', () => {
           const raw = await RawClient.open(broker.bootstrap);
           const { producerId } = await raw.initProducerId(transactionalId, 1000);
           await raw.addPartitionsToTxn(transactionalId, producerId, 0, { [topic]: [0] });
-          const batch = recordBatch({ producerId, producerEpoch: 0, baseSequence: 0, values: ['pending'], isTransactional: true });
+          const batch = recordBatch({
+            producerId,
+            producerEpoch: 0,
+            baseSequence: 0,
+            values: ['pending'],
+            isTransactional: true,
+          });
           assert.equal((await raw.produce(topic, 0, batch, transactionalId)).errorCode, NONE);
           raw.close();
         },

@@ -4,8 +4,7 @@
  * did — answered, closed the connection, or stayed silent — instead of failing on it.
  */
 import { connect, type Socket } from 'node:net';
-import { crc32c } from '../src/protocol/crc32c.js';
-import { Writer } from '../src/protocol/writer.js';
+import { crc32c, Writer } from '@tributary/protocol';
 
 export type WireOutcome =
   | { kind: 'response'; correlationId: number; body: Buffer }
@@ -61,9 +60,23 @@ export function recordBatch(values: readonly string[], timestampMs = Date.now())
 
 /** A Fetch v4–v11 body for one partition (read_uncommitted, no sessions, no rack). */
 export function fetchBody(topic: string, partition: number, offset: bigint, maxWaitMs: number): Writer {
-  const fetch = new Writer().int32(-1).int32(maxWaitMs).int32(1).int32(1 << 20).int8(0).int32(0).int32(-1);
+  const fetch = new Writer()
+    .int32(-1)
+    .int32(maxWaitMs)
+    .int32(1)
+    .int32(1 << 20)
+    .int8(0)
+    .int32(0)
+    .int32(-1);
   fetch.array([topic], (w, t) =>
-    w.string(t).array([partition], (x, p) => x.int32(p).int32(-1).int64(offset).int64(-1).int32(1 << 20)),
+    w.string(t).array([partition], (x, p) =>
+      x
+        .int32(p)
+        .int32(-1)
+        .int64(offset)
+        .int64(-1)
+        .int32(1 << 20),
+    ),
   );
   return fetch.array([], () => {}).string('');
 }

@@ -22,6 +22,7 @@ function recordingLogger(warnings: string[]): Logger {
 function contextWith(warnings: string[], reconfigurations: { count: number }): SourceConnectorContext {
   return {
     logger: recordingLogger(warnings),
+    workerBootstrapServers: [],
     requestTaskReconfiguration: () => {
       reconfigurations.count++;
     },

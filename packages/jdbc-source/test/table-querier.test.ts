@@ -71,6 +71,7 @@ for (const kind of ['mariadb', 'postgres', 'sqlite'] as DbKind[]) {
           taskId: 0,
           connectorName: connector,
           logger: createRootLogger({ level: 'silent' }),
+          workerBootstrapServers: [],
           offsetStorageReader: createOffsetStorageReader(store, connector),
         },
       );

@@ -83,7 +83,13 @@ async function startBrokerProcess(): Promise<{ bootstrap: string; child: ChildPr
       const nl = out.indexOf('\n');
       if (nl >= 0) resolve(out.slice(0, nl).trim());
     });
-    child.once('exit', (code) => reject(new Error(`bench: the embedded broker (${entry}) exited with code ${code} before printing its address; is @tributary/devstack built?`)));
+    child.once('exit', (code) =>
+      reject(
+        new Error(
+          `bench: the embedded broker (${entry}) exited with code ${code} before printing its address; is @tributary/devstack built?`,
+        ),
+      ),
+    );
   });
   return { bootstrap, child };
 }
@@ -94,7 +100,14 @@ function payloadOf(sizeBytes: number): Buffer {
 }
 
 /** Raw kafkajs: sequential `sendBatch` of chunks, the way the worker sends. */
-async function rawProduce(kafka: Kafka, producerConfig: Parameters<Kafka['producer']>[0], topic: string, payload: Buffer, count: number, acks: -1 | 1): Promise<number> {
+async function rawProduce(
+  kafka: Kafka,
+  producerConfig: Parameters<Kafka['producer']>[0],
+  topic: string,
+  payload: Buffer,
+  count: number,
+  acks: -1 | 1,
+): Promise<number> {
   const producer = kafka.producer(producerConfig);
   await producer.connect();
   try {
@@ -114,7 +127,12 @@ async function rawProduce(kafka: Kafka, producerConfig: Parameters<Kafka['produc
 }
 
 /** Raw kafkajs: a consumer in a new group reading `count` records with `eachBatch`. */
-async function rawConsume(kafka: Kafka, consumerConfig: Parameters<Kafka['consumer']>[0], topic: string, count: number): Promise<number> {
+async function rawConsume(
+  kafka: Kafka,
+  consumerConfig: Parameters<Kafka['consumer']>[0],
+  topic: string,
+  count: number,
+): Promise<number> {
   const consumer = kafka.consumer({ ...consumerConfig, groupId: `bench-raw-${randomUUID()}` });
   await consumer.connect();
   try {
@@ -159,7 +177,9 @@ async function main(): Promise<void> {
   const benchStarted = Date.now();
   // The worker side runs the compiled runtime (dist/), as it ships; `pnpm bench` builds it first.
   if (!existsSync(fileURLToPath(new URL('../dist/worker/source-task-runner.js', import.meta.url)))) {
-    console.error('bench: packages/runtime/dist is missing; build first (pnpm build, or npx tsc -b in packages/runtime)');
+    console.error(
+      'bench: packages/runtime/dist is missing; build first (pnpm build, or npx tsc -b in packages/runtime)',
+    );
     process.exit(1);
   }
   const { clientSettings, runSinkRunner, runSourceRunner } = await import('./worker-side.js');
@@ -192,7 +212,13 @@ async function main(): Promise<void> {
           await createTopic(admin, rawTopic);
           await createTopic(admin, workerTopic);
           raw.push(await rawProduce(kafka, producerSettings.config, rawTopic, payload, RECORDS, c.acks));
-          worker.push(await runSourceRunner(side, createTrivialSource({ topic: workerTopic, payload, count: RECORDS, converter: c.converter }), c));
+          worker.push(
+            await runSourceRunner(
+              side,
+              createTrivialSource({ topic: workerTopic, payload, count: RECORDS, converter: c.converter }),
+              c,
+            ),
+          );
           // Frees the broker's memory for the next run.
           await admin.deleteTopics({ topics: [rawTopic, workerTopic] });
         } else {
@@ -215,7 +241,9 @@ async function main(): Promise<void> {
         Math.round(workerRate).toLocaleString('en-US'),
         `${ratio.toFixed(2)}${ratio < TARGET_RATIO ? ' (below 0.80)' : ''}`,
       ]);
-      console.error(`bench: ${what} ${c.sizeBytes} B ${c.converter} done (raw ${raw.map((s) => s.toFixed(2)).join('/')} s, worker ${worker.map((s) => s.toFixed(2)).join('/')} s)`);
+      console.error(
+        `bench: ${what} ${c.sizeBytes} B ${c.converter} done (raw ${raw.map((s) => s.toFixed(2)).join('/')} s, worker ${worker.map((s) => s.toFixed(2)).join('/')} s)`,
+      );
     }
   } finally {
     await admin.disconnect();
@@ -224,13 +252,16 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   printTable(['direction', 'size', 'converter', 'records', 'msg/s raw', 'msg/s worker', 'ratio'], rows);
-  console.log(`\nmedian of ${RUNS} run(s) each; target ratio ≥ ${TARGET_RATIO.toFixed(2)}; total ${((Date.now() - benchStarted) / 1000).toFixed(0)} s`);
+  console.log(
+    `\nmedian of ${RUNS} run(s) each; target ratio ≥ ${TARGET_RATIO.toFixed(2)}; total ${((Date.now() - benchStarted) / 1000).toFixed(0)} s`,
+  );
   if (isBelowTarget) console.log('Some ratios are below the target.');
 }
 
 function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i < 3 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));

@@ -75,7 +75,8 @@ export function createTrivialSink(count: number): TrivialSink {
     start: () => {},
     put: async (records: readonly SinkRecord[]) => {
       started ??= process.hrtime.bigint();
-      for (const r of records) bytes += typeof r.value === 'string' ? r.value.length : ((r.value as Uint8Array | null)?.length ?? 0);
+      for (const r of records)
+        bytes += typeof r.value === 'string' ? r.value.length : ((r.value as Uint8Array | null)?.length ?? 0);
       seen += records.length;
       if (seen >= count && started !== null && bytes > 0) done(Number(process.hrtime.bigint() - started) / 1e9);
     },

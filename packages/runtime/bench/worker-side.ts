@@ -7,7 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@tributary/api';
 import { builtinPlugins } from '../dist/builtin-plugins.js';
-import { type ConsumerSettings, consumerConfig, type ProducerSettings, producerConfig } from '../dist/config/kafka-client.js';
+import {
+  type ConsumerSettings,
+  consumerConfig,
+  type ProducerSettings,
+  producerConfig,
+} from '../dist/config/kafka-client.js';
 import { createErrorHandler } from '../dist/errors/error-handler.js';
 import { deadLetterQueueConfig, errorsConfig } from '../dist/errors/errors-config.js';
 import { createRootLogger } from '../dist/logging/root-logger.js';
@@ -67,7 +72,11 @@ function parts(side: WorkerBench, converter: 'bytes' | 'string', connector: stri
 }
 
 /** Resolves once `target` records were written; rejects if the runner fails. */
-function written(runner: TaskRunner, inner: TaskMetrics, target: number): { metrics: TaskMetrics; done: Promise<void> } {
+function written(
+  runner: TaskRunner,
+  inner: TaskMetrics,
+  target: number,
+): { metrics: TaskMetrics; done: Promise<void> } {
   let count = 0;
   let resolve: () => void = () => {};
   let reject: (err: Error) => void = () => {};
@@ -93,12 +102,26 @@ function written(runner: TaskRunner, inner: TaskMetrics, target: number): { metr
 }
 
 /** Seconds from `start()` until the broker acknowledged every record. */
-export async function runSourceRunner(side: WorkerBench, source: TrivialSource, options: { readonly acks: -1 | 1 }): Promise<number> {
+export async function runSourceRunner(
+  side: WorkerBench,
+  source: TrivialSource,
+  options: { readonly acks: -1 | 1 },
+): Promise<number> {
   const connector = `bench-source-${randomUUID()}`;
   const p = parts(side, source.converter, connector, 'source');
   const settings = producerConfig({ acks: String(options.acks) });
-  const producerKafka = createKafka({ workerProps: p.workerProps, kind: 'producer', clientId: `connector-producer-${connector}`, logger: p.log }).kafka;
-  const adminKafka = createKafka({ workerProps: p.workerProps, kind: 'admin', clientId: `connector-adminclient-${connector}`, logger: p.log }).kafka;
+  const producerKafka = createKafka({
+    workerProps: p.workerProps,
+    kind: 'producer',
+    clientId: `connector-producer-${connector}`,
+    logger: p.log,
+  }).kafka;
+  const adminKafka = createKafka({
+    workerProps: p.workerProps,
+    kind: 'admin',
+    clientId: `connector-adminclient-${connector}`,
+    logger: p.log,
+  }).kafka;
   const producer = producerKafka.producer(settings.config);
   const admin = adminKafka.admin();
   await producer.connect();
@@ -127,7 +150,15 @@ export async function runSourceRunner(side: WorkerBench, source: TrivialSource, 
     admin,
     topicCreator: null,
     offsetStore,
-    errorHandler: createErrorHandler({ connectorName: connector, taskId: 0, errors: errorsConfig.parse({}), deadLetterQueue: null, producer: null, logger: p.log, metrics: p.metrics }),
+    errorHandler: createErrorHandler({
+      connectorName: connector,
+      taskId: 0,
+      errors: errorsConfig.parse({}),
+      deadLetterQueue: null,
+      producer: null,
+      logger: p.log,
+      metrics: p.metrics,
+    }),
     logger: p.log,
     metrics,
     ...TIMING,
@@ -148,11 +179,21 @@ export async function runSourceRunner(side: WorkerBench, source: TrivialSource, 
 }
 
 /** Seconds from the first `put` to the last record (the sink task measures it). */
-export async function runSinkRunner(side: WorkerBench, sink: TrivialSink, topic: string, options: { readonly converter: 'bytes' | 'string' }): Promise<number> {
+export async function runSinkRunner(
+  side: WorkerBench,
+  sink: TrivialSink,
+  topic: string,
+  options: { readonly converter: 'bytes' | 'string' },
+): Promise<number> {
   const connector = `bench-sink-${randomUUID()}`;
   const p = parts(side, options.converter, connector, 'sink');
   const settings = consumerConfig({}, { groupId: sinkGroupId(connector) });
-  const kafka = createKafka({ workerProps: p.workerProps, kind: 'consumer', clientId: `connector-consumer-${connector}`, logger: p.log }).kafka;
+  const kafka = createKafka({
+    workerProps: p.workerProps,
+    kind: 'consumer',
+    clientId: `connector-consumer-${connector}`,
+    logger: p.log,
+  }).kafka;
   const runner = new SinkTaskRunner({
     connectorName: connector,
     taskId: 0,

@@ -6,9 +6,15 @@
 import type { Plugin } from '@tributary/api';
 import { fileStreamSink } from './connectors/file-stream/file-stream-sink.js';
 import { fileStreamSource } from './connectors/file-stream/file-stream-source.js';
-import { byteArrayConverter } from './converters/byte-array-converter.js';
+import { byteArrayConverter, byteArrayHeaderConverter } from './converters/byte-array-converter.js';
 import { jsonConverter, jsonHeaderConverter } from './converters/json-converter.js';
-import { doubleConverter, floatConverter, integerConverter, longConverter, shortConverter } from './converters/number-converters.js';
+import {
+  doubleConverter,
+  floatConverter,
+  integerConverter,
+  longConverter,
+  shortConverter,
+} from './converters/number-converters.js';
 import { simpleHeaderConverter } from './converters/simple-header-converter.js';
 import { stringConverter, stringHeaderConverter } from './converters/string-converter.js';
 import { hasHeaderKey } from './predicates/has-header-key.js';
@@ -45,6 +51,7 @@ export const builtinPlugins: readonly Plugin[] = [
   simpleHeaderConverter,
   jsonHeaderConverter,
   stringHeaderConverter,
+  byteArrayHeaderConverter,
   // Transforms
   castKey,
   castValue,

@@ -5,7 +5,12 @@
 export { builtinPlugins } from './builtin-plugins.js';
 // Configuration
 export { clientSecurityConfig, parseJaasConfig } from './config/client-security.js';
-export { type ConfigProviders, createConfigProviders, hasProviderReference, keysFromProviders } from './config/config-providers.js';
+export {
+  type ConfigProviders,
+  createConfigProviders,
+  hasProviderReference,
+  keysFromProviders,
+} from './config/config-providers.js';
 export {
   connectorConfig,
   connectorValidation,
@@ -43,6 +48,7 @@ export { fileStreamSource, fileStreamSourceConfig } from './connectors/file-stre
 export {
   ByteArrayConverter,
   byteArrayConverter,
+  byteArrayHeaderConverter,
   doubleConverter,
   floatConverter,
   integerConverter,
@@ -54,10 +60,10 @@ export {
   longConverter,
   NumberConverter,
   SimpleHeaderConverter,
-  shortConverter,
-  simpleHeaderConverter,
   StringConverter,
   type StringConverterConfig,
+  shortConverter,
+  simpleHeaderConverter,
   stringConverter,
   stringConverterConfig,
   stringHeaderConverter,
@@ -66,7 +72,12 @@ export {
 export { type Clock, systemClock } from './errors/clock.js';
 export { ERROR_HEADER_PREFIX } from './errors/dead-letter-queue.js';
 export { createErrorHandler, type ErrorHandlerOptions } from './errors/error-handler.js';
-export { type DeadLetterQueueConfig, deadLetterQueueConfig, type ErrorsConfig, errorsConfig } from './errors/errors-config.js';
+export {
+  type DeadLetterQueueConfig,
+  deadLetterQueueConfig,
+  type ErrorsConfig,
+  errorsConfig,
+} from './errors/errors-config.js';
 // Contracts between the runtime's parts
 export {
   type ConfigInfo,
@@ -87,19 +98,51 @@ export {
 } from './herder.js';
 // Logging and metrics
 export { type Log4jLevel, type LoggerLevel, LoggerLevels, ROOT_LOGGER, toPinoLevel } from './logging/logger-levels.js';
-export { createRootLogger, HIDDEN, loggerFor, REDACT_PATHS, type RootLoggerOptions, redact, SECRET_KEYS } from './logging/root-logger.js';
-export { Counter, Gauge, Histogram, type Labels, MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from './metrics/metrics-registry.js';
+export {
+  createRootLogger,
+  HIDDEN,
+  loggerFor,
+  REDACT_PATHS,
+  type RootLoggerOptions,
+  redact,
+  SECRET_KEYS,
+} from './logging/root-logger.js';
+export {
+  Counter,
+  Gauge,
+  Histogram,
+  type Labels,
+  MetricsRegistry,
+  PROMETHEUS_CONTENT_TYPE,
+} from './metrics/metrics-registry.js';
 export { createTaskMetrics, type TaskMetricsHandle } from './metrics/task-metrics.js';
 // Offsets
-export { FileOffsetStore, type OffsetEntry, parseOffsetFile, readOffsetFile, writeOffsetFile } from './offsets/file-offset-store.js';
+export {
+  FileOffsetStore,
+  type OffsetEntry,
+  parseOffsetFile,
+  readOffsetFile,
+  writeOffsetFile,
+} from './offsets/file-offset-store.js';
 export { createOffsetStorageReader } from './offsets/offset-storage-reader.js';
 // Plugins
 export { PluginRegistry } from './plugins/registry.js';
-export { buildConverter, buildHeaderConverter, buildTransformChain, TransformError } from './plugins/transform-chain.js';
+export {
+  buildConverter,
+  buildHeaderConverter,
+  buildTransformChain,
+  TransformError,
+} from './plugins/transform-chain.js';
 // REST API
 export type { LoggerLevelsLike, RestLoggerLevel } from './rest/admin-loggers-routes.js';
 export type { BasicAuthCredentials } from './rest/basic-auth.js';
-export { type Listener, parseListeners, type RestServer, type RestServerOptions, startRestServer } from './rest/rest-server.js';
+export {
+  type Listener,
+  parseListeners,
+  type RestServer,
+  type RestServerOptions,
+  startRestServer,
+} from './rest/rest-server.js';
 export type {
   ConsumedRecord,
   ErrorHandler,
@@ -112,10 +155,15 @@ export type {
   TaskState,
   TransformChain,
 } from './task-parts.js';
+export {
+  type BatchProducer,
+  BatchSourceTaskRunner,
+  type BatchSourceTaskRunnerDependencies,
+} from './worker/batch-source-task-runner.js';
 // Task loops and the standalone worker
 export { type RunStandaloneOptions, runStandalone, type StandaloneHandle } from './worker/run-standalone.js';
-export { SinkTaskRunner, type SinkTaskRunnerDeps } from './worker/sink-task-runner.js';
 export { sinkGroupId } from './worker/sink-offsets.js';
+export { SinkTaskRunner, type SinkTaskRunnerDeps } from './worker/sink-task-runner.js';
 export { SourceTaskRunner, type SourceTaskRunnerDependencies } from './worker/source-task-runner.js';
 export { StandaloneHerder, type StandaloneHerderOptions } from './worker/standalone-herder.js';
 export {

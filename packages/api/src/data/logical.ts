@@ -81,7 +81,10 @@ export const DateType = {
   /** Days since the epoch; DataError if `value` is not at UTC midnight. */
   toDays(value: Date): number {
     const ms = value.getTime();
-    if (ms % MS_PER_DAY !== 0) throw new DataError(`Kafka Connect Date type should not have any time fields set to non-zero values (${value.toISOString()})`);
+    if (ms % MS_PER_DAY !== 0)
+      throw new DataError(
+        `Kafka Connect Date type should not have any time fields set to non-zero values (${value.toISOString()})`,
+      );
     return ms / MS_PER_DAY;
   },
   fromDays(days: number): Date {
@@ -100,7 +103,10 @@ export const Time = {
   /** Milliseconds since midnight; DataError if `value` is not on 1970-01-01 UTC. */
   toMillis(value: Date): number {
     const ms = value.getTime();
-    if (ms < 0 || ms >= MS_PER_DAY) throw new DataError(`Kafka Connect Time type should not have any date fields set to non-zero values (${value.toISOString()})`);
+    if (ms < 0 || ms >= MS_PER_DAY)
+      throw new DataError(
+        `Kafka Connect Time type should not have any date fields set to non-zero values (${value.toISOString()})`,
+      );
     return ms;
   },
   fromMillis(ms: number): Date {

@@ -98,12 +98,15 @@ class ConnectSchema implements Schema {
   }
 
   field(name: string): Field | undefined {
-    if (this.type !== 'struct') throw new TypeError(`Cannot look up field "${name}" on a non-struct schema (${this.type})`);
+    if (this.type !== 'struct')
+      throw new TypeError(`Cannot look up field "${name}" on a non-struct schema (${this.type})`);
     return this.byName.get(name);
   }
 
   toString(): string {
-    return this.name === null ? `Schema{${this.type.toUpperCase()}}` : `Schema{${this.name}:${this.type.toUpperCase()}}`;
+    return this.name === null
+      ? `Schema{${this.type.toUpperCase()}}`
+      : `Schema{${this.name}:${this.type.toUpperCase()}}`;
   }
 }
 

@@ -6,9 +6,9 @@
  * listens; the worker's log goes to stderr.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '@tributary/api';
 import { PluginRegistry, runStandalone, type StandaloneHandle } from '@tributary/runtime';
 import { type Command, type CommandContext, UsageError } from '../command.js';
+import { describeError } from '../describe-error.js';
 import { parseOrThrow } from '../parse-options.js';
 import { cliPlugins } from '../plugins.js';
 import { untilAborted } from '../until-aborted.js';
@@ -50,7 +50,9 @@ interface Invocation {
 
 /** The command line as options and files; throws `UsageError` when it is wrong. */
 export function connectStandaloneArgs(args: readonly string[], isTerminal = false): Invocation {
-  const { values, positionals } = parseOrThrow(() => parseArgs({ args: [...args], options, strict: true, allowPositionals: true }));
+  const { values, positionals } = parseOrThrow(() =>
+    parseArgs({ args: [...args], options, strict: true, allowPositionals: true }),
+  );
   const logLevel = values['log-level'] ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new UsageError(`invalid value for --log-level: '${logLevel}' (expected one of ${LOG_LEVELS.join(', ')})`);
@@ -62,7 +64,9 @@ export function connectStandaloneArgs(args: readonly string[], isTerminal = fals
   const help = values.help ?? false;
   const [workerPropsPath, ...connectorPaths] = positionals;
   if (workerPropsPath === undefined && !help) {
-    throw new UsageError('missing the worker properties file (tributary connect-standalone worker.properties [connector1.properties …])');
+    throw new UsageError(
+      'missing the worker properties file (tributary connect-standalone worker.properties [connector1.properties …])',
+    );
   }
   return {
     help,
@@ -98,19 +102,6 @@ async function run(args: readonly string[], { stdout, stderr, signal }: CommandC
   await handle.stop();
   stderr.write('tributary connect-standalone: stopped\n');
   return 0;
-}
-
-/** A startup failure for a person: configuration errors list each key; others give the message and its causes. */
-function describeError(err: unknown): string {
-  if (err instanceof ConfigError) return err.message;
-  const parts: string[] = [];
-  let current: unknown = err;
-  for (let depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
-    const message = current instanceof Error ? current.message : String(current);
-    if (!parts.some((p) => p.includes(message))) parts.push(message);
-    current = current instanceof Error ? current.cause : undefined;
-  }
-  return parts.join(': ');
 }
 
 export const connectStandaloneCommand: Command = {

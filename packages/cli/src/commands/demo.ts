@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { type Database, openDatabase, parseConnectionUrl } from '@tributary/jdbc';
 import { type RunningBroker, startBroker } from '@tributary/devstack';
+import { type Database, openDatabase, parseConnectionUrl } from '@tributary/jdbc';
 import {
   createRootLogger,
   FileOffsetStore,
@@ -93,7 +93,8 @@ async function run(args: readonly string[], { stdout, stderr, signal }: CommandC
   }
   const demo: DemoOptions = {
     port: values.port === undefined ? 0 : integerOption('port', values.port, 0, 65535),
-    durationMs: 1000 * (values.duration === undefined ? DEFAULT_DURATION_S : integerOption('duration', values.duration, 2, 3600)),
+    durationMs:
+      1000 * (values.duration === undefined ? DEFAULT_DURATION_S : integerOption('duration', values.duration, 2, 3600)),
     ordersPerSecond: values.rate === undefined ? DEFAULT_RATE : integerOption('rate', values.rate, 1, 10_000),
   };
   const resources: Resources = {};
@@ -150,7 +151,9 @@ async function pipeline(
   resources.generator = generator;
   await generator.tick(Math.max(10, Math.round(demo.ordersPerSecond / 2)));
   generator.start();
-  stdout.write(`shop: SQLite database ${shopFile}, table orders receiving ~${demo.ordersPerSecond} inserts/s and updates\n`);
+  stdout.write(
+    `shop: SQLite database ${shopFile}, table orders receiving ~${demo.ordersPerSecond} inserts/s and updates\n`,
+  );
 
   const metrics = new MetricsRegistry();
   const herder = await startHerder(broker.bootstrap, dir, metrics, stderr);
@@ -173,7 +176,9 @@ async function pipeline(
   await sleep(demo.durationMs / 2, signal);
   signal.throwIfAborted();
   await generator.stop();
-  stdout.write(`shop: stopped changing after ${generator.inserted} inserts and ${generator.updated} updates; waiting for the warehouse\n`);
+  stdout.write(
+    `shop: stopped changing after ${generator.inserted} inserts and ${generator.updated} updates; waiting for the warehouse\n`,
+  );
 
   const isCaughtUp = await waitForCatchUp(shop, herder.herder, admin, metrics, signal);
   clearInterval(resources.progress);
@@ -418,7 +423,8 @@ async function waitForCatchUp(
     await checkTasks(herder);
     const offsets = await herder.connectorOffsets(SOURCE);
     const offset = offsets[0]?.offset ?? null;
-    const isSourceDone = offset !== null && Number(offset['incrementing']) === lastId && Number(offset['timestamp']) === lastMs;
+    const isSourceDone =
+      offset !== null && Number(offset['incrementing']) === lastId && Number(offset['timestamp']) === lastMs;
     const inKafka = await recordsInKafka(admin);
     if (isSourceDone && counterOf(metrics, 'tributary_task_records_written_total', SINK) >= inKafka) return true;
     await sleep(200, signal);
@@ -470,7 +476,17 @@ class Progress {
 
 // ---- comparing ------------------------------------------------------------------------
 
-const COMPARED = ['id', 'customer', 'product', 'quantity', 'amount_cents', 'status', 'revision', 'updated_at', ADDED_COLUMN];
+const COMPARED = [
+  'id',
+  'customer',
+  'product',
+  'quantity',
+  'amount_cents',
+  'status',
+  'revision',
+  'updated_at',
+  ADDED_COLUMN,
+];
 
 interface TableSnapshot {
   readonly columns: readonly string[];
@@ -479,18 +495,24 @@ interface TableSnapshot {
 }
 
 async function readTable(db: Database, kind: 'sqlite' | 'duckdb'): Promise<TableSnapshot> {
-  const columns = (await db.dialect.describeTable(db, { catalog: null, schema: null, table: 'orders' })).map((c) => c.name);
+  const columns = (await db.dialect.describeTable(db, { catalog: null, schema: null, table: 'orders' })).map(
+    (c) => c.name,
+  );
   // updated_at as epoch milliseconds: SQLite keeps the text strftime wrote, DuckDB a TIMESTAMP.
   const updatedAt =
     kind === 'sqlite'
-      ? "CAST(ROUND((julianday(updated_at) - 2440587.5) * 86400000) AS INTEGER)"
+      ? 'CAST(ROUND((julianday(updated_at) - 2440587.5) * 86400000) AS INTEGER)'
       : 'epoch_ms(updated_at)';
   const selected = COMPARED.map((c) =>
     c === 'updated_at' ? updatedAt : columns.includes(c) ? db.dialect.quoteIdentifier(c) : 'NULL',
   );
   const { rows } = await db.query(`SELECT ${selected.join(', ')} FROM orders`);
   const byId = new Map<number, readonly string[]>();
-  for (const row of rows) byId.set(Number(row[0]), row.map((v) => (v === null || v === undefined ? 'NULL' : String(v))));
+  for (const row of rows)
+    byId.set(
+      Number(row[0]),
+      row.map((v) => (v === null || v === undefined ? 'NULL' : String(v))),
+    );
   return { columns, rows: byId };
 }
 
@@ -505,7 +527,8 @@ function compareTables(shop: TableSnapshot, warehouse: TableSnapshot): string[] 
       continue;
     }
     COMPARED.forEach((column, i) => {
-      if (row[i] !== other[i]) differences.push(`order ${id}: ${column} is ${row[i]} in the shop, ${other[i]} in the warehouse`);
+      if (row[i] !== other[i])
+        differences.push(`order ${id}: ${column} is ${row[i]} in the shop, ${other[i]} in the warehouse`);
     });
   }
   for (const id of warehouse.rows.keys()) {
@@ -538,7 +561,10 @@ function summarize(table: TableSnapshot): Summary {
     maxId = Math.max(maxId, id);
     if (row[at(ADDED_COLUMN)] !== 'NULL') withCoupon++;
     const updatedMs = Number(row[at('updated_at')]);
-    if (Number(row[at('revision')]) > 0 && (updatedMs > lastUpdateMs || (updatedMs === lastUpdateMs && id > lastUpdatedId))) {
+    if (
+      Number(row[at('revision')]) > 0 &&
+      (updatedMs > lastUpdateMs || (updatedMs === lastUpdateMs && id > lastUpdatedId))
+    ) {
       lastUpdateMs = updatedMs;
       lastUpdatedId = id;
     }
@@ -567,7 +593,9 @@ function printSummaries(stdout: Output, shop: Summary, warehouse: Summary): void
   const shopWidth = Math.max('shop (SQLite)'.length, ...cells.map((c) => c[1].length));
   stdout.write(`\n${''.padEnd(width)}  ${'shop (SQLite)'.padEnd(shopWidth)}  warehouse (DuckDB)\n`);
   for (const [label, left, right] of cells) {
-    stdout.write(`${label.padEnd(width)}  ${left.padEnd(shopWidth)}  ${right}${left === right ? '' : '   <- differs'}\n`);
+    stdout.write(
+      `${label.padEnd(width)}  ${left.padEnd(shopWidth)}  ${right}${left === right ? '' : '   <- differs'}\n`,
+    );
   }
 }
 
@@ -608,7 +636,8 @@ async function cleanUp(resources: Resources, stderr: Output): Promise<void> {
   await attempt('disconnecting', () => resources.admin?.disconnect());
   await attempt('stopping the broker', () => resources.broker?.stop());
   const dir = resources.dir;
-  if (dir !== undefined) await attempt('removing the temporary directory', () => rmSync(dir, { recursive: true, force: true }));
+  if (dir !== undefined)
+    await attempt('removing the temporary directory', () => rmSync(dir, { recursive: true, force: true }));
 }
 
 export const demoCommand: Command = {

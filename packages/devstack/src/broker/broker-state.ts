@@ -83,7 +83,9 @@ export class BrokerState {
   }
 
   /** Installed by the transaction coordinator. */
-  transactionCheck: ((transactionalId: string | null, records: Buffer, topic: string, partition: number) => number) | null = null;
+  transactionCheck:
+    | ((transactionalId: string | null, records: Buffer, topic: string, partition: number) => number)
+    | null = null;
 
   /** Closed on stop: coordinators' timers and the like. */
   readonly closers: (() => void)[] = [];

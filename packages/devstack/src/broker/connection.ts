@@ -5,10 +5,10 @@
  * header + body chunks without copying record data.
  */
 import type { Socket } from 'node:net';
-import { ProtocolError, Reader } from '../protocol/reader.js';
-import type { Writer } from '../protocol/writer.js';
+import type { Writer } from '@tributary/protocol';
+import { ProtocolError, Reader } from '@tributary/protocol';
 import { CloseConnection, type RequestContext } from './api/api-handler.js';
-import { apiByKey, answerUnsupportedApiVersions } from './api/api-table.js';
+import { answerUnsupportedApiVersions, apiByKey } from './api/api-table.js';
 import type { BrokerState } from './broker-state.js';
 
 const PAUSE_QUEUED_BYTES = 64 * 1024 * 1024;
@@ -49,7 +49,9 @@ export class Connection {
     while (this.buffered >= 4) {
       const size = this.peekInt32();
       if (size < 8 || size > this.state.options.socketRequestMaxBytes) {
-        this.close(`invalid request size ${size} (socket.request.max.bytes ${this.state.options.socketRequestMaxBytes})`);
+        this.close(
+          `invalid request size ${size} (socket.request.max.bytes ${this.state.options.socketRequestMaxBytes})`,
+        );
         return;
       }
       if (this.buffered < 4 + size) break;

@@ -48,10 +48,7 @@ export function kafkaConfig(
   options: { readonly clientId?: string } = {},
 ): KafkaConfig {
   const problems: ConfigProblem[] = [];
-  const brokers = (props['bootstrap.servers'] ?? 'localhost:9092')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const brokers = bootstrapServersOf(props);
   if (brokers.length === 0)
     problems.push({ key: 'bootstrap.servers', value: props['bootstrap.servers'], message: 'No brokers given' });
   let security = {};
@@ -341,4 +338,12 @@ const CONNECTION_KEYS = new Set(['bootstrap.servers', 'client.id', ...Object.key
 
 function ignoredKeys(props: Readonly<Record<string, string>>, known: ReadonlySet<string>): string[] {
   return Object.keys(props).filter((k) => !known.has(k) && !CONNECTION_KEYS.has(k));
+}
+
+/** `bootstrap.servers` of worker properties as a list (Kafka's default when absent). */
+export function bootstrapServersOf(props: Readonly<Record<string, string>>): string[] {
+  return (props['bootstrap.servers'] ?? 'localhost:9092')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }

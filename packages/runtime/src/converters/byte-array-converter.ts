@@ -4,13 +4,15 @@ import {
   DataError,
   defineConfig,
   defineConverter,
+  defineHeaderConverter,
   type Header,
+  type HeaderConverter,
   type Schema,
   type SchemaAndValue,
   Schemas,
 } from '@tributary/api';
 
-export class ByteArrayConverter implements Converter {
+export class ByteArrayConverter implements Converter, HeaderConverter {
   fromConnectData(
     _topic: string,
     _headers: readonly Header[],
@@ -30,6 +32,14 @@ export class ByteArrayConverter implements Converter {
   toConnectData(_topic: string, _headers: readonly Header[], bytes: Uint8Array | null): SchemaAndValue {
     return { schema: Schemas.OPTIONAL_BYTES, value: bytes };
   }
+
+  fromConnectHeader(topic: string, _headerKey: string, schema: Schema | null, value: unknown): Uint8Array | null {
+    return this.fromConnectData(topic, [], schema, value);
+  }
+
+  toConnectHeader(topic: string, _headerKey: string, bytes: Uint8Array | null): SchemaAndValue {
+    return this.toConnectData(topic, [], bytes);
+  }
 }
 
 /** `org.apache.kafka.connect.converters.ByteArrayConverter`. */
@@ -38,6 +48,16 @@ export const byteArrayConverter = defineConverter({
   aliases: ['org.apache.kafka.connect.converters.ByteArrayConverter'],
   version: '0.1.0',
   description: 'Passes bytes through unchanged, with an optional bytes schema.',
+  config: defineConfig({}),
+  create: () => new ByteArrayConverter(),
+});
+
+/** The same class as a header converter: header values pass through as bytes (MirrorMaker 2's workers use it). */
+export const byteArrayHeaderConverter = defineHeaderConverter({
+  name: 'ByteArrayConverter',
+  aliases: ['org.apache.kafka.connect.converters.ByteArrayConverter'],
+  version: '0.1.0',
+  description: 'Header values pass through unchanged as bytes.',
   config: defineConfig({}),
   create: () => new ByteArrayConverter(),
 });

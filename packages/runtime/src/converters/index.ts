@@ -1,4 +1,4 @@
-export { ByteArrayConverter, byteArrayConverter } from './byte-array-converter.js';
+export { ByteArrayConverter, byteArrayConverter, byteArrayHeaderConverter } from './byte-array-converter.js';
 export { headerText, parseHeaderText } from './header-text.js';
 export {
   JsonConverter,

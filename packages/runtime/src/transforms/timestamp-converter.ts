@@ -1,7 +1,7 @@
 import {
-  choice,
   ConfigError,
   type ConnectRecord,
+  choice,
   DataError,
   DateType,
   defineConfig,

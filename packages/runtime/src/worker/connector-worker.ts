@@ -11,8 +11,8 @@
  * connector's secrets (see `redacting-logger.ts`); traces are redacted here.
  */
 import {
-  type ConnectorContext,
   ConnectError,
+  type ConnectorContext,
   type ConnectorPlugin,
   type Logger,
   type OffsetStorageReader,
@@ -54,6 +54,8 @@ export interface ConnectorWorkerOptions {
   readonly targetState: TargetState;
   readonly workerId: string;
   readonly logger: Logger;
+  /** The worker's `bootstrap.servers`, for the connector context. */
+  readonly workerBootstrapServers: readonly string[];
   readonly resolve: (config: Props) => ResolvedConfig;
   /** Sources: committed offsets of this connector. */
   readonly offsetStorageReader: OffsetStorageReader;
@@ -185,7 +187,9 @@ export class ConnectorWorker {
     const planned: ConnectorStateInfo = {
       ...before,
       connector: plan.connector ? { state: 'RESTARTING', worker_id: this.#options.workerId } : before.connector,
-      tasks: before.tasks.map((t) => (plan.tasks.includes(t.id) ? { id: t.id, state: 'RESTARTING', worker_id: t.worker_id } : t)),
+      tasks: before.tasks.map((t) =>
+        plan.tasks.includes(t.id) ? { id: t.id, state: 'RESTARTING', worker_id: t.worker_id } : t,
+      ),
     };
     if (plan.connector) {
       this.#state = 'RESTARTING';
@@ -272,6 +276,7 @@ export class ConnectorWorker {
       this.#connector = connector;
       const context: ConnectorContext & { offsetStorageReader: OffsetStorageReader } = {
         logger,
+        workerBootstrapServers: this.#options.workerBootstrapServers,
         offsetStorageReader: this.#options.offsetStorageReader,
         requestTaskReconfiguration: () => this.#options.requestReconfiguration(),
         raiseError: (error) => this.#fail(error, 'The connector raised an error'),

@@ -48,11 +48,20 @@ function redactValue(value: unknown, secrets: readonly string[], depth: number):
 /** A copy of `error` (same class, so loggers still name it) with message, stack, cause and fields redacted. */
 function redactError(error: Error, secrets: readonly string[], depth: number): Error {
   const copy = Object.create(Object.getPrototypeOf(error)) as Error;
-  for (const [key, v] of Object.entries(error)) (copy as unknown as Record<string, unknown>)[key] = redactValue(v, secrets, depth + 1);
+  for (const [key, v] of Object.entries(error))
+    (copy as unknown as Record<string, unknown>)[key] = redactValue(v, secrets, depth + 1);
   Object.defineProperty(copy, 'message', { value: redact(error.message, secrets), enumerable: false, writable: true });
-  Object.defineProperty(copy, 'stack', { value: redact(error.stack ?? '', secrets), enumerable: false, writable: true });
+  Object.defineProperty(copy, 'stack', {
+    value: redact(error.stack ?? '', secrets),
+    enumerable: false,
+    writable: true,
+  });
   if (error.cause !== undefined) {
-    Object.defineProperty(copy, 'cause', { value: redactValue(error.cause, secrets, depth + 1), enumerable: false, writable: true });
+    Object.defineProperty(copy, 'cause', {
+      value: redactValue(error.cause, secrets, depth + 1),
+      enumerable: false,
+      writable: true,
+    });
   }
   return copy;
 }

@@ -9,7 +9,7 @@
 import { hostname } from 'node:os';
 import { ConfigError, type Logger } from '@tributary/api';
 import { builtinPlugins } from '../builtin-plugins.js';
-import { loadConnectorFile, type ConnectorFile } from '../config/connector-file.js';
+import { type ConnectorFile, loadConnectorFile } from '../config/connector-file.js';
 import { readPropertiesFile } from '../config/properties.js';
 import { parseWorkerConfig } from '../config/worker-config.js';
 import { LoggerLevels } from '../logging/logger-levels.js';
@@ -103,7 +103,11 @@ export async function runStandalone(options: RunStandaloneOptions): Promise<Stan
       commit: options.commit ?? 'unknown',
       logger: loggers.logger('tributary.rest'),
     });
-    herder.workerId = workerIdOf(rest, worker.config['rest.advertised.host.name'], worker.config['rest.advertised.port']);
+    herder.workerId = workerIdOf(
+      rest,
+      worker.config['rest.advertised.host.name'],
+      worker.config['rest.advertised.port'],
+    );
     for (const { path, file } of connectorFiles) {
       try {
         await herder.putConnectorConfig(file.name, file.config, {
@@ -116,7 +120,9 @@ export async function runStandalone(options: RunStandaloneOptions): Promise<Stan
     }
     herder.markReady();
   } catch (err) {
-    await stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'Stopping after a startup failure failed'));
+    await stop().catch((stopError: unknown) =>
+      logger.error({ err: stopError }, 'Stopping after a startup failure failed'),
+    );
     throw err;
   }
 
@@ -136,7 +142,8 @@ function workerIdOf(rest: RestServer, advertisedHost: string | null, advertisedP
 }
 
 function withFileContext(err: unknown, path: string): Error {
-  if (err instanceof ConfigError) return new ConfigError(err.problems, { context: `connector file ${path}`, cause: err });
+  if (err instanceof ConfigError)
+    return new ConfigError(err.problems, { context: `connector file ${path}`, cause: err });
   return new Error(`Cannot create the connector of ${path}: ${(err as Error).message}`, { cause: err });
 }
 
@@ -145,7 +152,9 @@ function checkDistinctNames(files: readonly { readonly path: string; readonly fi
   for (const { path, file } of files) {
     const first = seen.get(file.name);
     if (first !== undefined) {
-      throw new ConfigError([{ key: 'name', value: file.name, message: `The connector name is used by both ${first} and ${path}` }]);
+      throw new ConfigError([
+        { key: 'name', value: file.name, message: `The connector name is used by both ${first} and ${path}` },
+      ]);
     }
     seen.set(file.name, path);
   }
@@ -154,6 +163,9 @@ function checkDistinctNames(files: readonly { readonly path: string; readonly fi
 function logStates(herder: StandaloneHerder, names: readonly string[], logger: Logger): void {
   for (const name of names) {
     const status = herder.connectorStatus(name);
-    logger.info({ connector: name, state: status.connector.state, tasks: status.tasks.map((t) => t.state) }, 'Connector state after startup');
+    logger.info(
+      { connector: name, state: status.connector.state, tasks: status.tasks.map((t) => t.state) },
+      'Connector state after startup',
+    );
   }
 }

@@ -32,7 +32,10 @@ export async function readSinkOffsets(admin: Admin, groupId: string): Promise<Co
     for (const { partition, offset } of partitions) {
       const value = Number(offset);
       if (value < 0) continue;
-      out.push({ partition: { [KAFKA_TOPIC]: topic, [KAFKA_PARTITION]: partition }, offset: { [KAFKA_OFFSET]: value } });
+      out.push({
+        partition: { [KAFKA_TOPIC]: topic, [KAFKA_PARTITION]: partition },
+        offset: { [KAFKA_OFFSET]: value },
+      });
     }
   }
   return out.sort(
@@ -60,9 +63,13 @@ export function parseSinkOffsets(offsets: readonly ConnectorOffset[]): SinkOffse
     if (entry.offset !== null) {
       const raw = entry.offset[KAFKA_OFFSET];
       if (isNonNegativeInteger(raw)) offset = raw;
-      else problems.push(problem(`${where}.offset.${KAFKA_OFFSET}`, raw, 'must be a non-negative integer (or the whole offset null)'));
+      else
+        problems.push(
+          problem(`${where}.offset.${KAFKA_OFFSET}`, raw, 'must be a non-negative integer (or the whole offset null)'),
+        );
     }
-    if (typeof topic === 'string' && isNonNegativeInteger(partition)) changes.push({ partition: { topic, partition }, offset });
+    if (typeof topic === 'string' && isNonNegativeInteger(partition))
+      changes.push({ partition: { topic, partition }, offset });
   });
   if (problems.length > 0) throw new ConfigError(problems, { context: 'sink connector offsets' });
   return changes;
@@ -77,7 +84,11 @@ function isNonNegativeInteger(value: unknown): value is number {
 }
 
 /** Applies `changes` to the group's committed offsets. */
-export async function alterSinkOffsets(admin: Admin, groupId: string, changes: readonly SinkOffsetChange[]): Promise<void> {
+export async function alterSinkOffsets(
+  admin: Admin,
+  groupId: string,
+  changes: readonly SinkOffsetChange[],
+): Promise<void> {
   const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
   const hasRemovals = changes.some((c) => c.offset === null);
   const target = new Map<string, { topic: string; partition: number; offset: number }>();

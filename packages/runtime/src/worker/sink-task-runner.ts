@@ -42,6 +42,8 @@ import { sinkGroupId } from './sink-offsets.js';
 
 export interface SinkTaskRunnerDeps {
   readonly connectorName: string;
+  /** The worker's `bootstrap.servers`, for the task context. Default []. */
+  readonly workerBootstrapServers?: readonly string[];
   readonly taskId: number;
   readonly task: SinkTask;
   /** The task configuration handed to `task.start`. */
@@ -465,6 +467,7 @@ export class SinkTaskRunner implements TaskRunner {
       taskId: d.taskId,
       connectorName: d.connectorName,
       logger: this.#log,
+      workerBootstrapServers: d.workerBootstrapServers ?? [],
       assignment: () => [...this.#assignment.values()],
       offset: (offsets) => {
         for (const o of offsets) {

@@ -14,38 +14,17 @@ import {
   ConnectError,
   type Converter,
   type HeaderConverter,
-  type Logger,
-  type Props,
   type RecordMetadata,
-  type SourceOffset,
-  type SourcePartition,
   type SourceRecord,
-  type SourceTask,
-  type SourceTaskContext,
 } from '@tributary/api';
 import type { Admin, CompressionTypes, IHeaders, Message, PartitionMetadata, Producer } from 'kafkajs';
-import { type Clock, systemClock } from '../errors/clock.js';
-import { createOffsetStorageReader } from '../offsets/offset-storage-reader.js';
-import { type SubmittedRecord, SubmittedRecords, sourcePartitionKey } from '../offsets/submitted-records.js';
-import type {
-  ErrorHandler,
-  OffsetStore,
-  Outcome,
-  Stage,
-  TaskMetrics,
-  TaskRunner,
-  TaskState,
-  TransformChain,
-} from '../task-parts.js';
+import type { SubmittedRecord } from '../offsets/submitted-records.js';
+import type { ErrorHandler, Outcome, Stage, TransformChain } from '../task-parts.js';
 import { keyPartition } from './murmur2.js';
+import { SourceTaskLoop, type SourceTaskLoopDependencies } from './source-task-loop.js';
 import type { TopicCreator } from './topic-creator.js';
 
-export interface SourceTaskRunnerDependencies {
-  readonly connectorName: string;
-  readonly taskId: number;
-  readonly task: SourceTask;
-  /** The task configuration handed to `task.start`. */
-  readonly props: Props;
+export interface SourceTaskRunnerDependencies extends SourceTaskLoopDependencies {
   readonly keyConverter: Converter;
   readonly valueConverter: Converter;
   readonly headerConverter: HeaderConverter;
@@ -64,15 +43,8 @@ export interface SourceTaskRunnerDependencies {
    */
   readonly admin?: Admin | null;
   readonly topicCreator: TopicCreator | null;
-  /** Started by the caller; shared by the worker's tasks. */
-  readonly offsetStore: OffsetStore;
   /** Its `metrics` (if any) counts the skipped records; this runner does not count them again. */
   readonly errorHandler: ErrorHandler;
-  readonly logger: Logger;
-  readonly metrics: TaskMetrics;
-  readonly offsetFlushIntervalMs: number;
-  readonly offsetFlushTimeoutMs: number;
-  readonly shutdownTimeoutMs: number;
   /**
    * `poll` is not called while this many records are unacknowledged (one poll may exceed
    * it). Default 1500: one send in flight, one ready and one being converted; records held
@@ -83,7 +55,6 @@ export interface SourceTaskRunnerDependencies {
   readonly maxBatchBytes?: number;
   /** Called the first time the task produces to a topic (topic tracking). */
   readonly onTopicUsed?: (topic: string) => void;
-  readonly clock?: Clock;
 }
 
 const DEFAULT_MAX_IN_FLIGHT_RECORDS = 1500;
@@ -91,8 +62,6 @@ const DEFAULT_MAX_BATCH_BYTES = 512 * 1024;
 // kafkajs 2.2.4 groups a send's messages per partition in quadratic time and memory
 // (about 10 KB of garbage per record at 1000 records a send): keep sends small.
 const MAX_BATCH_RECORDS = 500;
-const POLL_RETRY_MIN_MS = 300;
-const POLL_RETRY_MAX_MS = 10_000;
 const METADATA_MAX_AGE_MS = 300_000;
 const EMPTY = Buffer.alloc(0);
 
@@ -124,30 +93,11 @@ interface Acknowledged {
   readonly metadata: RecordMetadata | null;
 }
 
-export class SourceTaskRunner implements TaskRunner {
+export class SourceTaskRunner extends SourceTaskLoop<SourceRecord> {
+  protected override readonly pollMethod = 'poll';
   readonly #deps: SourceTaskRunnerDependencies;
-  readonly #clock: Clock;
   readonly #maxInFlight: number;
-  readonly #log: Logger;
-  #state: TaskState = 'UNASSIGNED';
-  #failure: Error | null = null;
-  readonly #listeners: ((state: TaskState, failure: Error | null) => void)[] = [];
-  #isPaused = false;
-  /** Aborted when the task stops or fails: ends `poll` and the loop. */
-  readonly #loopControl = new AbortController();
-  readonly #flusherControl = new AbortController();
-  #loop: Promise<boolean> | null = null;
-  #flusher: Promise<void> | null = null;
-  #closing: Promise<void> | null = null;
-  #isTaskStarted = false;
-  #starting: Promise<void> | null = null;
-  readonly #wake = new Wakeup();
-
-  readonly #submitted = new SubmittedRecords();
   #acknowledged: Acknowledged[] = [];
-  readonly #pendingOffsets = new Map<string, [SourcePartition, SourceOffset]>();
-  #flushing: Promise<unknown> = Promise.resolve();
-  #needsTaskCommit = false;
 
   #queue: Outgoing[] = [];
   #pump: Promise<void> | null = null;
@@ -166,10 +116,9 @@ export class SourceTaskRunner implements TaskRunner {
   readonly #converterNames: { readonly key: string; readonly value: string; readonly header: string };
 
   constructor(dependencies: SourceTaskRunnerDependencies) {
+    super(dependencies);
     this.#deps = dependencies;
-    this.#clock = dependencies.clock ?? systemClock;
     this.#maxInFlight = dependencies.maxInFlightRecords ?? DEFAULT_MAX_IN_FLIGHT_RECORDS;
-    this.#log = dependencies.logger;
     this.#transformNames = dependencies.transforms.names.join(', ');
     this.#hasCommitRecord = dependencies.task.commitRecord !== undefined;
     this.#converterNames = dependencies.converterNames ?? {
@@ -179,122 +128,36 @@ export class SourceTaskRunner implements TaskRunner {
     };
   }
 
-  get state(): TaskState {
-    return this.#state;
+  // ---- the loop's parts (SourceTaskLoop) ------------------------------------------------
+
+  protected override pollTask(signal: AbortSignal): Promise<SourceRecord[]> {
+    return this.task.poll(signal);
   }
 
-  get failure(): Error | null {
-    return this.#failure;
+  protected override async process(records: SourceRecord[], signal: AbortSignal): Promise<void> {
+    this.#deps.metrics.recordsPolled(records.length);
+    await this.#prepare(records, signal);
   }
 
-  onStateChange(listener: (state: TaskState, failure: Error | null) => void): void {
-    this.#listeners.push(listener);
+  protected override isBackPressured(): boolean {
+    return this.offsets.submitted.inFlightCount >= this.#maxInFlight;
   }
 
-  start(): Promise<void> {
-    if (this.#state !== 'UNASSIGNED' || this.#starting !== null)
-      return Promise.reject(new ConnectError(`Task ${this.#name} was already started`));
-    this.#starting = this.#start();
-    return this.#starting;
+  protected override commitAcknowledged(): Promise<void> {
+    return this.#commitRecords();
   }
 
-  async #start(): Promise<void> {
-    const { task, props, connectorName, taskId, offsetStore } = this.#deps;
-    const context: SourceTaskContext = {
-      connectorName,
-      taskId,
-      logger: this.#log,
-      offsetStorageReader: createOffsetStorageReader(offsetStore, connectorName),
-    };
-    try {
-      await task.start(props, context);
-    } catch (err) {
-      this.#failure = asError(err);
-      this.#log.error({ err }, `Task ${this.#name} threw an exception from start()`);
-      this.#setState('FAILED');
-      this.#closing = Promise.resolve();
-      throw err;
-    }
-    this.#isTaskStarted = true;
-    this.#setState(this.#isPaused ? 'PAUSED' : 'RUNNING');
-    this.#loop = this.#run().then(
-      () => true,
-      (err: unknown) => {
-        this.#fail(err);
-        return true;
-      },
-    );
-    this.#flusher = this.#runFlusher();
+  /** Resolves when everything handed to the producer is acknowledged, or the producer failed. */
+  protected override async drained(): Promise<void> {
+    while (this.#pump !== null) await this.#pump;
   }
 
-  pause(): void {
-    this.#isPaused = true;
-    if (this.#state === 'RUNNING') this.#setState('PAUSED');
-  }
-
-  resume(): void {
-    this.#isPaused = false;
-    if (this.#state === 'PAUSED') this.#setState('RUNNING');
-    this.#wake.notify();
-  }
-
-  async stop(): Promise<void> {
-    await this.#starting?.catch(() => {});
-    if (this.#state === 'UNASSIGNED') {
-      this.#closing ??= Promise.resolve();
-      this.#setState('STOPPED');
-      return;
-    }
-    await this.#shutDown();
-    if (this.#failure === null) this.#setState('STOPPED');
-  }
-
-  get #name(): string {
-    return `${this.#deps.connectorName}-${this.#deps.taskId}`;
-  }
-
-  // ---- the loop: everything that calls the task -------------------------------------
-
-  async #run(): Promise<void> {
-    const signal = this.#loopControl.signal;
-    const { task, metrics } = this.#deps;
-    let pollFailures = 0;
-    while (!signal.aborted) {
-      await this.#commitRecords();
-      if (this.#needsTaskCommit) await this.#commitTask();
-      if (signal.aborted) break;
-      if (this.#isPaused || this.#submitted.inFlightCount >= this.#maxInFlight) {
-        await this.#wake.wait();
-        continue;
-      }
-      let records: SourceRecord[];
-      try {
-        records = await task.poll(signal);
-        pollFailures = 0;
-      } catch (err) {
-        if (signal.aborted) break;
-        if (!isRetriable(err)) throw err;
-        pollFailures++;
-        const delayMs = Math.min(POLL_RETRY_MIN_MS * 2 ** Math.min(pollFailures - 1, 20), POLL_RETRY_MAX_MS);
-        this.#log.warn({ err, delayMs }, `Task ${this.#name} failed to poll records; retrying`);
-        await this.#clock.sleep(delayMs, signal);
-        continue;
-      }
-      // Records polled after a stop are not produced, so their offsets are not committed either.
-      if (signal.aborted) break;
-      if (!Array.isArray(records))
-        throw new ConnectError(`Task ${this.#name}: poll() must return an array of records, not ${String(records)}`);
-      if (records.length > 0) {
-        metrics.recordsPolled(records.length);
-        await this.#prepare(records, signal);
-      }
-      // Lets I/O (acknowledgements, timers) run even if poll never waits.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+  protected override describeInFlight(): string {
+    return `${this.offsets.submitted.inFlightCount} record(s) were`;
   }
 
   async #commitRecords(): Promise<void> {
-    const { task } = this.#deps;
+    const task = this.task;
     while (this.#acknowledged.length > 0) {
       const done = this.#acknowledged;
       this.#acknowledged = [];
@@ -304,18 +167,9 @@ export class SourceTaskRunner implements TaskRunner {
           const committing = task.commitRecord(record, metadata);
           if (committing instanceof Promise) await committing;
         } catch (err) {
-          this.#log.error({ err }, `Task ${this.#name} threw an exception from commitRecord(); ignored`);
+          this.log.error({ err }, `Task ${this.name} threw an exception from commitRecord(); ignored`);
         }
       }
-    }
-  }
-
-  async #commitTask(): Promise<void> {
-    this.#needsTaskCommit = false;
-    try {
-      await this.#deps.task.commit?.();
-    } catch (err) {
-      this.#log.error({ err }, `Task ${this.#name} threw an exception from commit(); ignored`);
     }
   }
 
@@ -330,7 +184,7 @@ export class SourceTaskRunner implements TaskRunner {
         const converting = this.#convert(record, signal);
         const outgoing = converting instanceof Promise ? await converting : converting;
         // Submitted in poll order once its fate is known: a record cut off by a stop or failure is not tracked.
-        const submitted = this.#submitted.submit(record.sourcePartition ?? null, record.sourceOffset ?? null);
+        const submitted = this.offsets.submitted.submit(record.sourcePartition ?? null, record.sourceOffset ?? null);
         if (outgoing === null) {
           submitted.ack();
           if (hasCommitRecord) this.#acknowledged.push({ record, metadata: null });
@@ -472,7 +326,7 @@ export class SourceTaskRunner implements TaskRunner {
     if (this.#pump !== null || this.#queue.length === 0 || this.#hasPumpFailed) return;
     this.#pump = this.#pumpLoop().finally(() => {
       this.#pump = null;
-      this.#wake.notify();
+      this.wake.notify();
       this.#startPump();
     });
   }
@@ -484,8 +338,8 @@ export class SourceTaskRunner implements TaskRunner {
         await this.#send(batch);
       } catch (err) {
         this.#hasPumpFailed = true;
-        this.#fail(
-          new ConnectError(`Task ${this.#name} failed to send ${batch.length} record(s) to Kafka`, {
+        this.fail(
+          new ConnectError(`Task ${this.name} failed to send ${batch.length} record(s) to Kafka`, {
             cause: err,
             code: 'PRODUCE',
           }),
@@ -570,8 +424,8 @@ export class SourceTaskRunner implements TaskRunner {
       }
     }
     this.#deps.metrics.recordsWritten(written);
-    this.#collectOffsets();
-    this.#wake.notify();
+    this.offsets.collect();
+    this.wake.notify();
   }
 
   /**
@@ -605,172 +459,18 @@ export class SourceTaskRunner implements TaskRunner {
     const admin = this.#deps.admin;
     if (admin === undefined || admin === null) return null;
     const cached = this.#partitionMetadata.get(topic);
-    if (cached !== undefined && this.#clock.now() - cached.fetchedAtMs < METADATA_MAX_AGE_MS) return cached.partitions;
+    if (cached !== undefined && this.clock.now() - cached.fetchedAtMs < METADATA_MAX_AGE_MS) return cached.partitions;
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
       const partitions = topics.find((t) => t.name === topic)?.partitions ?? [];
       if (partitions.length === 0) return null;
-      this.#partitionMetadata.set(topic, { partitions, fetchedAtMs: this.#clock.now() });
+      this.#partitionMetadata.set(topic, { partitions, fetchedAtMs: this.clock.now() });
       return partitions;
     } catch (err) {
       // E.g. the topic does not exist yet and the producer will auto-create it.
-      this.#log.debug({ err, topic }, 'No partition metadata; the producer partitions this batch');
+      this.log.debug({ err, topic }, 'No partition metadata; the producer partitions this batch');
       return null;
     }
-  }
-
-  // ---- offsets --------------------------------------------------------------------------
-
-  async #runFlusher(): Promise<void> {
-    const signal = this.#flusherControl.signal;
-    while (!signal.aborted) {
-      await this.#clock.sleep(this.#deps.offsetFlushIntervalMs, signal);
-      if (signal.aborted) return;
-      await this.#flushOffsets();
-    }
-  }
-
-  /** Writes the committable offsets; false if that failed (they are kept for the next flush). */
-  #flushOffsets(): Promise<boolean> {
-    const flush = this.#flushing.then(() => this.#writeOffsets());
-    this.#flushing = flush;
-    return flush;
-  }
-
-  /** Moves the committable offsets to `#pendingOffsets`, so acknowledged records are not kept until the flush. */
-  #collectOffsets(): void {
-    for (const [partition, offset] of this.#submitted.committableOffsets()) {
-      this.#pendingOffsets.set(sourcePartitionKey(partition), [partition, offset]);
-    }
-  }
-
-  async #writeOffsets(): Promise<boolean> {
-    this.#collectOffsets();
-    if (this.#pendingOffsets.size === 0) return true;
-    const writing = new Map(this.#pendingOffsets);
-    this.#pendingOffsets.clear();
-    const { offsetStore, connectorName, offsetFlushTimeoutMs, metrics } = this.#deps;
-    const startMs = this.#clock.now();
-    try {
-      const isWritten = await within(
-        offsetStore.set(connectorName, [...writing.values()]),
-        offsetFlushTimeoutMs,
-        this.#clock,
-      );
-      if (!isWritten) throw new ConnectError(`Offset flush timed out after ${offsetFlushTimeoutMs} ms`);
-      metrics.offsetCommit(this.#clock.now() - startMs, true);
-      this.#needsTaskCommit = true;
-      this.#wake.notify();
-      return true;
-    } catch (err) {
-      metrics.offsetCommit(this.#clock.now() - startMs, false);
-      this.#log.error({ err }, `Task ${this.#name} failed to flush offsets; they are retried at the next flush`);
-      for (const [key, entry] of writing) if (!this.#pendingOffsets.has(key)) this.#pendingOffsets.set(key, entry);
-      return false;
-    }
-  }
-
-  // ---- stopping and failing ---------------------------------------------------------------
-
-  #fail(error: unknown): void {
-    const err = asError(error);
-    if (this.#closing !== null) {
-      this.#log.debug({ err }, `Task ${this.#name}: error while stopping`);
-      return;
-    }
-    this.#failure = err;
-    this.#log.error(
-      { err },
-      `Task ${this.#name} threw an uncaught and unrecoverable exception. Task is being killed and will not recover until manually restarted`,
-    );
-    this.#setState('FAILED');
-    void this.#shutDown();
-  }
-
-  #shutDown(): Promise<void> {
-    this.#closing ??= this.#close();
-    return this.#closing;
-  }
-
-  /** Ends the loop, waits for acknowledgements, commits what is committable, stops the task. */
-  async #close(): Promise<void> {
-    const { shutdownTimeoutMs } = this.#deps;
-    this.#loopControl.abort();
-    this.#wake.notify();
-    const deadlineMs = this.#clock.now() + shutdownTimeoutMs;
-    const remainingMs = () => Math.max(0, deadlineMs - this.#clock.now());
-    const hasLoopEnded = this.#loop === null || (await within(this.#loop, remainingMs(), this.#clock));
-    if (!hasLoopEnded)
-      this.#log.warn(`Task ${this.#name} did not return from poll() within ${shutdownTimeoutMs} ms of being stopped`);
-    const isDrained = await within(this.#drained(), remainingMs(), this.#clock);
-    if (!isDrained) {
-      this.#log.warn(
-        `Task ${this.#name}: ${this.#submitted.inFlightCount} record(s) were not acknowledged within ${shutdownTimeoutMs} ms; their offsets are not committed`,
-      );
-    }
-    this.#flusherControl.abort();
-    await this.#flusher;
-    await this.#flushOffsets();
-    if (hasLoopEnded) {
-      await this.#commitRecords();
-      if (this.#needsTaskCommit) await this.#commitTask();
-    }
-    if (this.#isTaskStarted) {
-      try {
-        await this.#deps.task.stop();
-      } catch (err) {
-        this.#log.error({ err }, `Task ${this.#name} threw an exception from stop()`);
-      }
-    }
-  }
-
-  /** Resolves when everything handed to the producer is acknowledged, or the producer failed. */
-  async #drained(): Promise<void> {
-    while (this.#pump !== null) await this.#pump;
-  }
-
-  #setState(state: TaskState): void {
-    if (this.#state === state) return;
-    this.#state = state;
-    for (const listener of this.#listeners) {
-      try {
-        listener(state, this.#failure);
-      } catch (err) {
-        this.#log.error({ err }, 'A task state listener threw');
-      }
-    }
-  }
-}
-
-/** One-shot wake-ups for the loop: `wait()` resolves at the next `notify()`. */
-class Wakeup {
-  #waiting: { promise: Promise<void>; resolve: () => void } | null = null;
-
-  wait(): Promise<void> {
-    if (this.#waiting === null) {
-      let resolve: () => void = () => {};
-      const promise = new Promise<void>((r) => {
-        resolve = r;
-      });
-      this.#waiting = { promise, resolve };
-    }
-    return this.#waiting.promise;
-  }
-
-  notify(): void {
-    const waiting = this.#waiting;
-    this.#waiting = null;
-    waiting?.resolve();
-  }
-}
-
-/** True if `promise` settled within `ms` (a rejection counts as settled and is rethrown). */
-async function within(promise: Promise<unknown>, ms: number, clock: Clock): Promise<boolean> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([promise.then(() => true), clock.sleep(ms, timer.signal).then(() => false)]);
-  } finally {
-    timer.abort();
   }
 }
 
@@ -784,12 +484,4 @@ function toMessage(item: Outgoing): Message {
 function toBuffer(bytes: Uint8Array | null): Buffer | null {
   if (bytes === null || bytes === undefined) return null;
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function isRetriable(error: unknown): boolean {
-  return (error as { isRetriable?: unknown } | null)?.isRetriable === true;
-}
-
-function asError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new Error(String(thrown));
 }

@@ -16,12 +16,13 @@ import {
   NotFoundError,
   type Plugin,
   type Props,
-  type SourcePartition,
   type SourceOffset,
+  type SourcePartition,
 } from '@tributary/api';
 import type { Admin } from 'kafkajs';
-import { createConfigProviders, type ConfigProviders, keysFromProviders } from '../config/config-providers.js';
+import { type ConfigProviders, createConfigProviders, keysFromProviders } from '../config/config-providers.js';
 import { validateConnectorConfig } from '../config/connector-config.js';
+import { bootstrapServersOf } from '../config/kafka-client.js';
 import type { ParsedWorkerConfig } from '../config/worker-config.js';
 import {
   type ConfigInfos,
@@ -77,7 +78,8 @@ const PLUGIN_TYPES: Readonly<Record<Plugin['kind'], PluginDescription['type']>> 
 };
 
 /** Keys whose values are secrets whatever their declared type (client credentials in overrides). */
-const SECRET_KEY = /(^|\.)(password|sasl\.jaas\.config|ssl\.key\.password|ssl\.keystore\.key|basic\.auth\.user\.info|secret|token)$/i;
+const SECRET_KEY =
+  /(^|\.)(password|sasl\.jaas\.config|ssl\.key\.password|ssl\.keystore\.key|basic\.auth\.user\.info|secret|token)$/i;
 
 export class StandaloneHerder implements Herder {
   /** Set by the caller once the REST listener's port is known, before connectors are created. */
@@ -161,7 +163,10 @@ export class StandaloneHerder implements Herder {
   }
 
   taskConfigs(name: string): TaskInfo[] {
-    return this.#entry(name).worker.taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: { ...config } }));
+    return this.#entry(name).worker.taskConfigs.map((config, task) => ({
+      id: { connector: name, task },
+      config: { ...config },
+    }));
   }
 
   taskStatus(name: string, task: number): TaskStatus {
@@ -202,7 +207,10 @@ export class StandaloneHerder implements Herder {
       const worker = this.#createWorker(name, plugin, props, targetState, topics);
       this.#connectors.set(name, { worker, topics });
       await worker.start();
-      this.#options.logger.info({ connector: name, state: worker.state }, existing === undefined ? 'Connector created' : 'Connector reconfigured');
+      this.#options.logger.info(
+        { connector: name, state: worker.state },
+        existing === undefined ? 'Connector created' : 'Connector reconfigured',
+      );
       return { created: existing === undefined, info: this.connectorInfo(name) };
     });
   }
@@ -270,7 +278,10 @@ export class StandaloneHerder implements Herder {
       if (worker.plugin.kind === 'sink') {
         const connector = worker.plugin.connector();
         const current = await readSinkOffsets(this.#requireAdmin(), sinkGroupId(name));
-        await connector.alterOffsets?.(worker.config, parseSinkOffsets(current).map((c) => ({ ...c, offset: null })));
+        await connector.alterOffsets?.(
+          worker.config,
+          parseSinkOffsets(current).map((c) => ({ ...c, offset: null })),
+        );
         await resetSinkOffsets(this.#requireAdmin(), sinkGroupId(name));
         return;
       }
@@ -296,10 +307,12 @@ export class StandaloneHerder implements Herder {
 
   plugins(connectorsOnly: boolean): PluginDescription[] {
     const plugins = this.#options.registry.list(connectorsOnly ? 'connector' : undefined);
-    return plugins
-      // Kafka answers with class names; ours are the first alias where there is one.
-      .map((p) => ({ class: p.aliases[0] ?? p.name, type: PLUGIN_TYPES[p.kind], version: p.version }))
-      .sort((a, b) => a.type.localeCompare(b.type) || a.class.localeCompare(b.class));
+    return (
+      plugins
+        // Kafka answers with class names; ours are the first alias where there is one.
+        .map((p) => ({ class: p.aliases[0] ?? p.name, type: PLUGIN_TYPES[p.kind], version: p.version }))
+        .sort((a, b) => a.type.localeCompare(b.type) || a.class.localeCompare(b.class))
+    );
   }
 
   pluginConfig(pluginName: string): ConfigKeyInfo[] {
@@ -310,7 +323,9 @@ export class StandaloneHerder implements Herder {
   async validateConfig(pluginName: string, config: Record<string, string>): Promise<ConfigInfos> {
     const plugin = this.#findPlugin(pluginName);
     if (plugin.kind !== 'source' && plugin.kind !== 'sink') {
-      throw new ConfigError([{ key: 'connector.class', value: pluginName, message: `${pluginName} is not a connector` }]);
+      throw new ConfigError([
+        { key: 'connector.class', value: pluginName, message: `${pluginName} is not a connector` },
+      ]);
     }
     return this.#validate({ ...config, 'connector.class': config['connector.class'] ?? pluginName });
   }
@@ -352,8 +367,16 @@ export class StandaloneHerder implements Herder {
     };
   }
 
-  #createWorker(name: string, plugin: ConnectorPlugin, props: Props, targetState: TargetState, topics: Set<string>): ConnectorWorker {
-    const loggerFor = this.#options.loggerFor ?? ((_n: string, bindings: Record<string, unknown>) => this.#options.logger.child(bindings));
+  #createWorker(
+    name: string,
+    plugin: ConnectorPlugin,
+    props: Props,
+    targetState: TargetState,
+    topics: Set<string>,
+  ): ConnectorWorker {
+    const loggerFor =
+      this.#options.loggerFor ??
+      ((_n: string, bindings: Record<string, unknown>) => this.#options.logger.child(bindings));
     let secrets: readonly string[] = [];
     const logger = redactingLogger(loggerFor(`connector.${plugin.name}`, { connector: name }), () => secrets);
     const tasksMax = Number(props['tasks.max'] ?? '1');
@@ -365,6 +388,7 @@ export class StandaloneHerder implements Herder {
       targetState,
       workerId: this.workerId,
       logger,
+      workerBootstrapServers: bootstrapServersOf(this.#options.worker.props),
       maxTasks: Number.isSafeInteger(tasksMax) && tasksMax > 0 ? tasksMax : 1,
       isMaxTasksEnforced,
       resolve: (config) => {
@@ -383,7 +407,8 @@ export class StandaloneHerder implements Herder {
           offsetStore: this.#options.offsetStore,
           metrics: this.#options.metrics,
           logger,
-          taskLogger: (task) => redactingLogger(loggerFor(`task.${plugin.name}`, { connector: name, task }), () => secrets),
+          taskLogger: (task) =>
+            redactingLogger(loggerFor(`task.${plugin.name}`, { connector: name, task }), () => secrets),
           onTopicUsed: (topic) => {
             if (this.#options.worker.config['topic.tracking.enable']) topics.add(topic);
           },
@@ -478,7 +503,9 @@ function defaultWorkerId(listeners: readonly string[]): string {
 function withProblems(infos: ConfigInfos, problems: readonly ConfigProblem[]): ConfigInfos {
   const configs = infos.configs.map((c) => {
     const extra = problems.filter((p) => p.key === c.value.name).map((p) => p.message);
-    return extra.length === 0 ? c : { definition: c.definition, value: { ...c.value, errors: [...c.value.errors, ...extra] } };
+    return extra.length === 0
+      ? c
+      : { definition: c.definition, value: { ...c.value, errors: [...c.value.errors, ...extra] } };
   });
   const errorCount = configs.reduce((n, c) => n + c.value.errors.length, 0);
   return { ...infos, configs, error_count: errorCount };

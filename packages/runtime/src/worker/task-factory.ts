@@ -1,16 +1,32 @@
 /**
  * Builds a connector's tasks: per task its converters (the connector's overrides or the
  * worker's), header converter, transform chain, error handler, metrics and logger, then a
- * SourceTaskRunner or SinkTaskRunner. What the tasks of one connector share is opened
- * once per connector start: sources one producer (and an admin client for partition
- * metadata and topic creation), sinks a kafkajs client for their consumers and, with a
- * dead-letter queue, a producer. The configuration given is already resolved (config
+ * SourceTaskRunner or SinkTaskRunner — or, for a source task that can hand over record
+ * batches unchanged (batch-passthrough.ts), a BatchSourceTaskRunner with its own protocol
+ * client. What the tasks of one connector share is opened once per connector start: sources
+ * one producer (and an admin client for partition metadata and topic creation), sinks a
+ * kafkajs client for their consumers and, with a dead-letter queue, a producer. The configuration given is already resolved (config
  * providers); nothing here keeps or shows it.
  */
-import { ConfigError, type ConfigProblem, type ConnectorPlugin, type Logger, type Props, type SinkTask, type SourceTask } from '@tributary/api';
+import {
+  ConfigError,
+  type ConfigProblem,
+  type ConnectorPlugin,
+  type Logger,
+  type Props,
+  type SinkTask,
+  type SourceTask,
+} from '@tributary/api';
+import { createWireClient } from '@tributary/protocol';
 import { type Admin, type Kafka, Partitioners, type Producer, type ProducerConfig } from 'kafkajs';
 import { parseConnectorConfig } from '../config/connector-config.js';
-import { applyOverrides, consumerConfig, producerConfig } from '../config/kafka-client.js';
+import {
+  applyOverrides,
+  bootstrapServersOf,
+  clientProps,
+  consumerConfig,
+  producerConfig,
+} from '../config/kafka-client.js';
 import type { ParsedWorkerConfig } from '../config/worker-config.js';
 import { createErrorHandler } from '../errors/error-handler.js';
 import { deadLetterQueueConfig, errorsConfig } from '../errors/errors-config.js';
@@ -19,7 +35,9 @@ import { createTaskMetrics } from '../metrics/task-metrics.js';
 import { collectProblems } from '../plugins/plugin-config.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { buildConverter, buildHeaderConverter, buildTransformChain } from '../plugins/transform-chain.js';
-import type { OffsetStore, TransformChain } from '../task-parts.js';
+import type { OffsetStore, TaskRunner, TransformChain } from '../task-parts.js';
+import { passthroughDecision, wireClientOptions } from './batch-passthrough.js';
+import { BatchSourceTaskRunner } from './batch-source-task-runner.js';
 import type { BuiltTask, TaskFactory } from './connector-worker.js';
 import { createKafka } from './kafka-clients.js';
 import { sinkGroupId } from './sink-offsets.js';
@@ -58,22 +76,72 @@ export async function createTaskFactory(options: TaskFactoryOptions): Promise<Ta
       const settings = producerConfig(producerProps(worker, overrides.producer));
       warnIgnored(log, 'producer', settings.ignored);
       const producer = await clients.producer(
-        createKafka({ ...clientOptions, kind: 'producer', overrides: overrides.producer, clientId: `connector-producer-${name}` }).kafka,
+        createKafka({
+          ...clientOptions,
+          kind: 'producer',
+          overrides: overrides.producer,
+          clientId: `connector-producer-${name}`,
+        }).kafka,
         settings.config,
       );
       const admin = await clients.admin(
-        createKafka({ ...clientOptions, kind: 'admin', overrides: overrides.admin, clientId: `connector-adminclient-${name}` }).kafka,
+        createKafka({
+          ...clientOptions,
+          kind: 'admin',
+          overrides: overrides.admin,
+          clientId: `connector-adminclient-${name}`,
+        }).kafka,
       );
       const topicCreation = parseTopicCreationSettings(props, worker.config['topic.creation.enable']);
-      const topicCreator: TopicCreator | null = topicCreation === null ? null : createTopicCreator({ admin, settings: topicCreation, logger: log });
+      const topicCreator: TopicCreator | null =
+        topicCreation === null ? null : createTopicCreator({ admin, settings: topicCreation, logger: log });
       const plugin = options.plugin;
+      const taskProducerProps = clientProps(worker.props, 'producer', overrides.producer);
       return {
         create: async (taskId, taskProps) =>
           build(options, taskId, 'source', (parts) => {
+            const task = plugin.task() as SourceTask;
+            const decision = passthroughDecision({
+              task,
+              ...parts.converters,
+              converterNames: parts.converterNames,
+              transforms: parts.transforms,
+              producerProps: taskProducerProps,
+            });
+            if (task.pollBatches !== undefined || decision.usesBatches) {
+              const path = decision.usesBatches ? 'passes record batches through unchanged' : 'uses the record path';
+              log.info(
+                { task: taskId, reasons: decision.reasons },
+                `Task ${name}-${taskId} ${path}: ${decision.reasons.join('; ')}`,
+              );
+            }
+            if (decision.usesBatches) {
+              const client = createWireClient(
+                wireClientOptions(taskProducerProps, `connector-producer-${name}-${taskId}`),
+              );
+              const runner = new BatchSourceTaskRunner({
+                connectorName: name,
+                workerBootstrapServers: bootstrapServersOf(worker.props),
+                taskId,
+                task,
+                props: taskProps,
+                producer: client,
+                // The batch client has no acks=0 (it needs the base offsets): at least the leader's ack.
+                acks: settings.acks === 0 ? 1 : settings.acks,
+                topicCreator,
+                offsetStore: options.offsetStore,
+                logger: parts.logger,
+                metrics: parts.metrics,
+                ...timing(worker),
+                onTopicUsed: options.onTopicUsed,
+              });
+              return { runner, closesParts: false, close: () => client.close() };
+            }
             const runner = new SourceTaskRunner({
               connectorName: name,
+              workerBootstrapServers: bootstrapServersOf(worker.props),
               taskId,
-              task: plugin.task() as SourceTask,
+              task,
               props: taskProps,
               ...parts.converters,
               converterNames: parts.converterNames,
@@ -109,17 +177,32 @@ export async function createTaskFactory(options: TaskFactoryOptions): Promise<Ta
     const dlqTopic = dlq['errors.deadletterqueue.topic.name'];
     const consumerSettings = consumerConfig(consumerProps(worker, overrides.consumer), { groupId: sinkGroupId(name) });
     warnIgnored(log, 'consumer', consumerSettings.ignored);
-    const consumerKafka = createKafka({ ...clientOptions, kind: 'consumer', overrides: overrides.consumer, clientId: `connector-consumer-${name}` }).kafka;
+    const consumerKafka = createKafka({
+      ...clientOptions,
+      kind: 'consumer',
+      overrides: overrides.consumer,
+      clientId: `connector-consumer-${name}`,
+    }).kafka;
     let dlqProducer: Producer | null = null;
     let dlqAdmin: Admin | null = null;
     if (dlqTopic !== '') {
       const settings = producerConfig(producerProps(worker, overrides.producer));
       dlqProducer = await clients.producer(
-        createKafka({ ...clientOptions, kind: 'producer', overrides: overrides.producer, clientId: `connector-dlq-producer-${name}` }).kafka,
+        createKafka({
+          ...clientOptions,
+          kind: 'producer',
+          overrides: overrides.producer,
+          clientId: `connector-dlq-producer-${name}`,
+        }).kafka,
         settings.config,
       );
       dlqAdmin = await clients.admin(
-        createKafka({ ...clientOptions, kind: 'admin', overrides: overrides.admin, clientId: `connector-dlq-adminclient-${name}` }).kafka,
+        createKafka({
+          ...clientOptions,
+          kind: 'admin',
+          overrides: overrides.admin,
+          clientId: `connector-dlq-adminclient-${name}`,
+        }).kafka,
       );
     }
     const topics = common.topics ?? [];
@@ -128,6 +211,7 @@ export async function createTaskFactory(options: TaskFactoryOptions): Promise<Ta
       create: async (taskId, taskProps) =>
         build(options, taskId, 'sink', (parts) => {
           const runner = new SinkTaskRunner({
+            workerBootstrapServers: bootstrapServersOf(worker.props),
             connectorName: name,
             taskId,
             task: plugin.task() as SinkTask,
@@ -186,7 +270,12 @@ async function build(
   options: TaskFactoryOptions,
   taskId: number,
   type: 'source' | 'sink',
-  createRunner: (parts: TaskParts) => { runner: SourceTaskRunner | SinkTaskRunner; closesParts: boolean },
+  createRunner: (parts: TaskParts) => {
+    runner: TaskRunner;
+    closesParts: boolean;
+    /** Releases what only this runner uses (e.g. its own client), after it stopped. */
+    close?: () => Promise<void>;
+  },
 ): Promise<BuiltTask> {
   const converterProps = { worker: options.worker.props, connector: options.connectorProps };
   // Every problem at once: a converter and a transform may both be misconfigured.
@@ -207,11 +296,12 @@ async function build(
     logger: options.taskLogger(taskId),
     metrics,
   };
-  const { runner, closesParts } = createRunner(parts);
+  const { runner, closesParts, close } = createRunner(parts);
   return {
     runner,
     close: async () => {
       metrics.close();
+      await close?.();
       if (closesParts) return;
       await key.converter.close?.();
       await value.converter.close?.();
@@ -233,11 +323,17 @@ function timing(worker: ParsedWorkerConfig) {
   };
 }
 
-function producerProps(worker: ParsedWorkerConfig, overrides: Readonly<Record<string, string>>): Record<string, string> {
+function producerProps(
+  worker: ParsedWorkerConfig,
+  overrides: Readonly<Record<string, string>>,
+): Record<string, string> {
   return { ...worker.producer, ...overrides };
 }
 
-function consumerProps(worker: ParsedWorkerConfig, overrides: Readonly<Record<string, string>>): Record<string, string> {
+function consumerProps(
+  worker: ParsedWorkerConfig,
+  overrides: Readonly<Record<string, string>>,
+): Record<string, string> {
   return { ...worker.consumer, ...overrides };
 }
 

@@ -5,8 +5,8 @@
  * Enrols a consumer group in the transaction, so that offsets sent for it with
  * TxnOffsetCommit are applied when the transaction commits.
  */
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+import type { Reader } from '@tributary/protocol';
+import { Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const addOffsetsToTxnApi: ApiHandler = {

@@ -7,8 +7,8 @@
  * Sent before the first transactional Produce to each partition. All or nothing: one
  * unknown partition fails the request (siblings get OPERATION_NOT_ATTEMPTED).
  */
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+import type { Reader } from '@tributary/protocol';
+import { Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const addPartitionsToTxnApi: ApiHandler = {

@@ -8,9 +8,9 @@
  * left out returns to its default. Unknown names or bad values fail the resource with
  * INVALID_CONFIG and change nothing.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+
+import type { Reader } from '@tributary/protocol';
+import { ErrorCode, Writer } from '@tributary/protocol';
 import { brokerAlterResult, ResourceType } from '../state/broker-configs.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 

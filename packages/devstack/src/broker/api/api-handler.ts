@@ -3,8 +3,7 @@
  * decodes a request body and encodes the response body (classic encoding; the
  * connection adds the size and correlation id).
  */
-import type { Reader } from '../../protocol/reader.js';
-import type { Writer } from '../../protocol/writer.js';
+import type { Reader, Writer } from '@tributary/protocol';
 import type { BrokerState } from '../broker-state.js';
 
 export interface RequestContext {

@@ -7,9 +7,9 @@
  * Count is the new total; it must grow. Explicit assignments, one per new partition,
  * may only name this broker.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+
+import type { Reader } from '@tributary/protocol';
+import { ErrorCode, Writer } from '@tributary/protocol';
 import { MAX_PARTITIONS_PER_REQUEST, type TopicResult } from '../state/topic-store.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 

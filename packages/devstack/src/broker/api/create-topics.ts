@@ -9,9 +9,9 @@
  * sends −1 when unspecified). There is one broker, so a replication factor above 1 fails
  * with INVALID_REPLICATION_FACTOR, exactly as on a one-broker Kafka cluster.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+
+import type { Reader } from '@tributary/protocol';
+import { ErrorCode, Writer } from '@tributary/protocol';
 import { MAX_PARTITIONS_PER_REQUEST, type TopicResult } from '../state/topic-store.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 

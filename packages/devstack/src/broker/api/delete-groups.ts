@@ -5,8 +5,8 @@
  * Only Empty groups are deleted, with their committed offsets: a group with members
  * gets NON_EMPTY_GROUP, an unknown one GROUP_ID_NOT_FOUND.
  */
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+import type { Reader } from '@tributary/protocol';
+import { Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const deleteGroupsApi: ApiHandler = {

@@ -8,8 +8,8 @@
  * the partition's log start offset afterwards. Parked fetches below it are woken so
  * that they answer OFFSET_OUT_OF_RANGE.
  */
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+import type { Reader } from '@tributary/protocol';
+import { Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const deleteRecordsApi: ApiHandler = {

@@ -5,9 +5,9 @@
  * Deleting a topic drops its data and every group's committed offsets for it, and wakes
  * parked fetches so that they answer UNKNOWN_TOPIC_OR_PARTITION at once.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+
+import type { Reader } from '@tributary/protocol';
+import { ErrorCode, Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const deleteTopicsApi: ApiHandler = {

@@ -11,9 +11,9 @@
  * it). BROKER (4), named by node id, lists this broker's settings. ConfigurationKeys null
  * means all; synonyms are sent only when asked for.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+
+import type { Reader } from '@tributary/protocol';
+import { ErrorCode, Writer } from '@tributary/protocol';
 import type { BrokerState } from '../broker-state.js';
 import {
   type BrokerConfigEntry,

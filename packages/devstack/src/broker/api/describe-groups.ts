@@ -9,8 +9,8 @@
  * and member metadata/assignments are only filled in while Stable, as Kafka does.
  * Authorized operations are never computed (INT32_MIN, "not provided").
  */
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+import type { Reader } from '@tributary/protocol';
+import { Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 const INT32_MIN = -2147483648;

@@ -6,8 +6,8 @@
  * read_committed fetches) and, on commit, applies the staged group offsets, before
  * answering.
  */
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+import type { Reader } from '@tributary/protocol';
+import { Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const endTxnApi: ApiHandler = {

@@ -13,9 +13,9 @@
  * are returned, never one that ends before the fetch offset; the request long-polls
  * until MinBytes are available or MaxWaitMs passes.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+
+import type { Reader } from '@tributary/protocol';
+import { ErrorCode, Writer } from '@tributary/protocol';
 import type { BrokerState } from '../broker-state.js';
 import type { AbortedTxn } from '../state/partition-log.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
@@ -69,7 +69,10 @@ function decode(req: Reader, v: number): FetchRequest {
 }
 
 /** Reads what is available now; `bytes` is the total record bytes gathered. */
-function collect(state: BrokerState, f: FetchRequest): { topics: { topic: string; partitions: PartitionData[] }[]; bytes: number; hasError: boolean } {
+function collect(
+  state: BrokerState,
+  f: FetchRequest,
+): { topics: { topic: string; partitions: PartitionData[] }[]; bytes: number; hasError: boolean } {
   let remaining = f.maxBytes;
   let total = 0;
   let hasError = false;
@@ -79,7 +82,16 @@ function collect(state: BrokerState, f: FetchRequest): { topics: { topic: string
       const log = topic?.partitions[p.partition];
       if (!log) {
         hasError = true;
-        return { partition: p.partition, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, aborted: null, chunks: null, bytes: 0 };
+        return {
+          partition: p.partition,
+          errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          highWatermark: -1,
+          lastStableOffset: -1,
+          logStartOffset: -1,
+          aborted: null,
+          chunks: null,
+          bytes: 0,
+        };
       }
       const base = {
         partition: p.partition,
@@ -97,11 +109,7 @@ function collect(state: BrokerState, f: FetchRequest): { topics: { topic: string
       remaining -= read.bytes;
       total += read.bytes;
       const last = read.entries[read.entries.length - 1];
-      const aborted = f.isReadCommitted
-        ? last
-          ? log.abortedBetween(p.fetchOffset, last.lastOffset + 1)
-          : []
-        : null;
+      const aborted = f.isReadCommitted ? (last ? log.abortedBetween(p.fetchOffset, last.lastOffset + 1) : []) : null;
       return { ...base, errorCode: ErrorCode.NONE, aborted, chunks: read.chunks, bytes: read.bytes };
     });
     return { topic: t.topic, partitions };

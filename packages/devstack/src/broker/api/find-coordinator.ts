@@ -5,9 +5,9 @@
  * NodeId int32, Host string, Port int32.
  * A single-node cluster coordinates every group and transactional id itself.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+
+import type { Reader } from '@tributary/protocol';
+import { ErrorCode, Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const findCoordinatorApi: ApiHandler = {

@@ -5,8 +5,8 @@
  * Response: ThrottleTimeMs int32 (v1+), ErrorCode int16.
  * REBALANCE_IN_PROGRESS is how running members learn that they must rejoin.
  */
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+import type { Reader } from '@tributary/protocol';
+import { Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const heartbeatApi: ApiHandler = {

@@ -8,9 +8,9 @@
  * 2 APPEND and 3 SUBTRACT (list configs only, starting from the current or default
  * value). kafkajs does not send this; the Java admin's incrementalAlterConfigs does.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+
+import type { Reader } from '@tributary/protocol';
+import { ErrorCode, Writer } from '@tributary/protocol';
 import type { BrokerState } from '../broker-state.js';
 import { brokerAlterResult, ResourceType } from '../state/broker-configs.js';
 import { LIST_TOPIC_CONFIGS, validateTopicConfig } from '../state/topic-configs.js';

@@ -6,8 +6,8 @@
  * sends it to the controller for an idempotent producer (null id) and to the
  * transaction coordinator for `transaction()`; this broker is both.
  */
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+import type { Reader } from '@tributary/protocol';
+import { Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const initProducerIdApi: ApiHandler = {

@@ -9,8 +9,8 @@
  * The request parks until the join phase completes (all members rejoined, or the
  * rebalance timeout). v4+: a first join with an empty member id gets MEMBER_ID_REQUIRED.
  */
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+import type { Reader } from '@tributary/protocol';
+import { Writer } from '@tributary/protocol';
 import type { JoinResult } from '../state/group.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 

@@ -7,9 +7,9 @@
  * v0-2 report the single member's error at the top level; v3 per member (kafkajs
  * throws on any member error).
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+
+import type { Reader } from '@tributary/protocol';
+import { ErrorCode, Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const leaveGroupApi: ApiHandler = {

@@ -5,9 +5,9 @@
  * ProtocolType string].
  * Every group this coordinator knows, simple groups (protocol type "") included.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+
+import type { Reader } from '@tributary/protocol';
+import { ErrorCode, Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const listGroupsApi: ApiHandler = {

@@ -7,9 +7,9 @@
  * Timestamp −1 is the high watermark (the LSO for read_committed), −2 the log start,
  * anything else the first offset whose record timestamp is at or after it ({−1, −1} if none).
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+
+import type { Reader } from '@tributary/protocol';
+import { ErrorCode, Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const listOffsetsApi: ApiHandler = {
@@ -40,12 +40,16 @@ export const listOffsetsApi: ApiHandler = {
         if (!log) {
           y.int16(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).int64(-1).int64(-1);
         } else if (p.timestamp === -1) {
-          y.int16(0).int64(-1).int64(isReadCommitted ? log.lastStableOffset : log.highWatermark);
+          y.int16(0)
+            .int64(-1)
+            .int64(isReadCommitted ? log.lastStableOffset : log.highWatermark);
         } else if (p.timestamp === -2) {
           y.int16(0).int64(-1).int64(log.logStartOffset);
         } else {
           const found = log.offsetForTimestamp(p.timestamp);
-          y.int16(0).int64(found?.timestamp ?? -1).int64(found?.offset ?? -1);
+          y.int16(0)
+            .int64(found?.timestamp ?? -1)
+            .int64(found?.offset ?? -1);
         }
         if (v >= 4) y.int32(-1);
       });

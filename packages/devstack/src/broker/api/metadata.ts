@@ -10,9 +10,9 @@
  * ClusterAuthorizedOperations int32 (v8+).
  * The controller is this node: kafkajs sends admin and idempotent-producer requests there.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+
+import type { Reader } from '@tributary/protocol';
+import { ErrorCode, Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 const INT32_MIN = -2147483648;
@@ -38,7 +38,10 @@ export const metadataApi: ApiHandler = {
           topics.push({ name, errorCode: ErrorCode.NONE });
         } else {
           const invalid = state.topics.validateName(name) !== null;
-          topics.push({ name, errorCode: invalid ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+          topics.push({
+            name,
+            errorCode: invalid ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          });
         }
       }
     }

@@ -10,8 +10,8 @@
  * group is Empty or absent. Offsets are stored verbatim, negative sentinels included;
  * the retention time is ignored (offsets never expire here).
  */
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+import type { Reader } from '@tributary/protocol';
+import { Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const offsetCommitApi: ApiHandler = {

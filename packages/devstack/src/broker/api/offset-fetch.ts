@@ -7,9 +7,9 @@
  * Null topics (v2+; kafkajs sends it for `topics: []`) means every committed partition.
  * Partitions without a commit, and unknown groups, answer offset −1 without an error.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+
+import type { Reader } from '@tributary/protocol';
+import { ErrorCode, Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const offsetFetchApi: ApiHandler = {
@@ -20,7 +20,10 @@ export const offsetFetchApi: ApiHandler = {
   handle(req: Reader, ctx: RequestContext): Writer {
     const v = ctx.apiVersion;
     const groupId = req.string();
-    const readTopic = (r: Reader): { name: string; partitions: number[] } => ({ name: r.string(), partitions: r.array((p) => p.int32()) });
+    const readTopic = (r: Reader): { name: string; partitions: number[] } => ({
+      name: r.string(),
+      partitions: r.array((p) => p.int32()),
+    });
     const topics = v >= 2 ? req.nullableArray(readTopic) : req.array(readTopic);
     const results = ctx.state.groups.fetchOffsets(groupId, topics);
     const w = new Writer(128);

@@ -10,9 +10,9 @@
  * string (v8+)]], ThrottleTimeMs int32.
  * acks=0 gets no response; when it fails, the connection is closed instead.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+
+import type { Reader } from '@tributary/protocol';
+import { ErrorCode, Writer } from '@tributary/protocol';
 import { type ApiHandler, CloseConnection, type RequestContext } from './api-handler.js';
 
 interface PartitionResult {
@@ -56,7 +56,13 @@ export const produceApi: ApiHandler = {
         if (txnCheck !== ErrorCode.NONE) return fail(txnCheck);
         const result = log.append(p.records, state.topics.numericConfig(topic, 'max.message.bytes'));
         if (result.errorCode !== ErrorCode.NONE) return fail(result.errorCode, result.message ?? null);
-        return { index: p.index, errorCode: 0, baseOffset: result.baseOffset, logStartOffset: log.logStartOffset, message: null };
+        return {
+          index: p.index,
+          errorCode: 0,
+          baseOffset: result.baseOffset,
+          logStartOffset: log.logStartOffset,
+          message: null,
+        };
       });
       return { name: t.name, partitions };
     });

@@ -6,8 +6,8 @@
  * While the group is CompletingRebalance the request parks until the leader's
  * SyncGroup brings the assignments; members the leader left out get empty bytes.
  */
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+import type { Reader } from '@tributary/protocol';
+import { Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const syncGroupApi: ApiHandler = {

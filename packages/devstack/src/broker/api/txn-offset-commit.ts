@@ -8,8 +8,8 @@
  * Sent to the group coordinator after AddOffsetsToTxn. The offsets stay staged in the
  * transaction, invisible to OffsetFetch, until EndTxn commits them.
  */
-import type { Reader } from '../../protocol/reader.js';
-import { Writer } from '../../protocol/writer.js';
+import type { Reader } from '@tributary/protocol';
+import { Writer } from '@tributary/protocol';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 export const txnOffsetCommitApi: ApiHandler = {

@@ -4,7 +4,7 @@
  * They are fixed for the broker's lifetime (read-only); a value that differs from
  * Kafka's default is reported as STATIC_BROKER_CONFIG, as if set in server.properties.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
+import { ErrorCode } from '@tributary/protocol';
 import type { ResolvedBrokerOptions } from '../options.js';
 
 export const ConfigSource = {

@@ -12,7 +12,7 @@
  *   such members behave as dynamic ones, except that they skip MEMBER_ID_REQUIRED as in Kafka.
  */
 import { randomUUID } from 'node:crypto';
-import { ErrorCode } from '../../protocol/error-codes.js';
+import { ErrorCode } from '@tributary/protocol';
 import type { JournaledState } from '../broker-state.js';
 import type { ResolvedBrokerOptions } from '../options.js';
 import {
@@ -116,7 +116,10 @@ export class GroupCoordinator implements JournaledState {
 
   join(req: JoinGroupRequest): JoinResult | Promise<JoinResult> {
     if (req.groupId === '') return joinError(ErrorCode.INVALID_GROUP_ID, req.memberId);
-    if (req.sessionTimeoutMs < this.options.groupMinSessionTimeoutMs || req.sessionTimeoutMs > this.options.groupMaxSessionTimeoutMs) {
+    if (
+      req.sessionTimeoutMs < this.options.groupMinSessionTimeoutMs ||
+      req.sessionTimeoutMs > this.options.groupMaxSessionTimeoutMs
+    ) {
       return joinError(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId);
     }
     const isNewMember = req.memberId === '';
@@ -203,7 +206,8 @@ export class GroupCoordinator implements JournaledState {
     member.sessionTimeoutMs = req.sessionTimeoutMs;
     member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
     // A second JoinGroup from the same member (another connection) replaces the first.
-    if (member.awaitingJoin) this.answerJoin(group, member, joinError(ErrorCode.REBALANCE_IN_PROGRESS, member.memberId));
+    if (member.awaitingJoin)
+      this.answerJoin(group, member, joinError(ErrorCode.REBALANCE_IN_PROGRESS, member.memberId));
     const parked = this.parkJoin(member);
     this.prepareRebalanceOrCompleteJoin(group);
     return parked;
@@ -436,7 +440,10 @@ export class GroupCoordinator implements JournaledState {
   /** OffsetCommit: validates the committer against the group (ClassicGroup.validateOffsetCommit), then each partition. */
   commitOffsets(req: OffsetCommitRequest): TopicPartitionErrors[] {
     const failAll = (errorCode: number): TopicPartitionErrors[] =>
-      req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partition: p.partition, errorCode })) }));
+      req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({ partition: p.partition, errorCode })),
+      }));
     const existing = this.groups.get(req.groupId);
     if (!existing && req.generationId >= 0) return failAll(ErrorCode.ILLEGAL_GENERATION);
     // A simple commit to an unknown group creates it (kept only if something is committed).
@@ -506,7 +513,8 @@ export class GroupCoordinator implements JournaledState {
 
   describe(groupId: string): GroupDescription {
     const group = this.groups.get(groupId);
-    if (!group) return { errorCode: ErrorCode.NONE, groupId, state: 'Dead', protocolType: '', protocolData: '', members: [] };
+    if (!group)
+      return { errorCode: ErrorCode.NONE, groupId, state: 'Dead', protocolType: '', protocolData: '', members: [] };
     const isStable = group.state === 'Stable';
     return {
       errorCode: ErrorCode.NONE,

@@ -3,7 +3,7 @@
  * the journal events that make them survive a restart. Whether a committer may commit
  * at all (member, generation, group state) is the coordinator's call, made before.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
+import { ErrorCode } from '@tributary/protocol';
 import type { CommittedOffset, Group } from './group.js';
 import type { Journal, JournalEvent } from './journal.js';
 import type { TopicStore } from './topic-store.js';
@@ -52,14 +52,23 @@ export class GroupOffsets {
    * one error code per partition: UNKNOWN_TOPIC_OR_PARTITION, OFFSET_METADATA_TOO_LARGE
    * or NONE. Offsets are stored verbatim, negative sentinels included.
    */
-  commit(group: Group, topics: readonly { name: string; partitions: readonly OffsetToCommit[] }[]): TopicPartitionErrors[] {
+  commit(
+    group: Group,
+    topics: readonly { name: string; partitions: readonly OffsetToCommit[] }[],
+  ): TopicPartitionErrors[] {
     const accepted: StoredOffset[] = [];
     const results = topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => {
         const errorCode = this.validate(t.name, p);
         if (errorCode === ErrorCode.NONE) {
-          accepted.push({ topic: t.name, partition: p.partition, offset: p.offset, leaderEpoch: p.leaderEpoch, metadata: p.metadata ?? '' });
+          accepted.push({
+            topic: t.name,
+            partition: p.partition,
+            offset: p.offset,
+            leaderEpoch: p.leaderEpoch,
+            metadata: p.metadata ?? '',
+          });
         }
         return { partition: p.partition, errorCode };
       }),
@@ -70,7 +79,8 @@ export class GroupOffsets {
 
   private validate(topic: string, p: OffsetToCommit): number {
     if (!this.topics.partition(topic, p.partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-    if (p.metadata !== null && Buffer.byteLength(p.metadata) > OFFSET_METADATA_MAX_BYTES) return ErrorCode.OFFSET_METADATA_TOO_LARGE;
+    if (p.metadata !== null && Buffer.byteLength(p.metadata) > OFFSET_METADATA_MAX_BYTES)
+      return ErrorCode.OFFSET_METADATA_TOO_LARGE;
     return ErrorCode.NONE;
   }
 

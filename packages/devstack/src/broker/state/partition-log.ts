@@ -12,12 +12,12 @@ import {
   controlType,
   type DecodedRecord,
   decodeRecords,
+  ErrorCode,
   LOG_OVERHEAD,
   readBatchHeader,
   setBaseOffset,
   splitProducedBatches,
-} from '../../protocol/record-batch.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+} from '@tributary/protocol';
 import { type BatchEntry, FileSegment, MemorySegment, type Segment } from './segment.js';
 
 export interface AbortedTxn {
@@ -84,7 +84,9 @@ function trackProducer(
 ): void {
   const base = into.get(h.producerId) ?? fallback;
   const state: ProducerEntry =
-    !base || h.producerEpoch > base.epoch ? { epoch: h.producerEpoch, recent: [] } : { epoch: base.epoch, recent: [...base.recent] };
+    !base || h.producerEpoch > base.epoch
+      ? { epoch: h.producerEpoch, recent: [] }
+      : { epoch: base.epoch, recent: [...base.recent] };
   state.recent.push({ firstSeq: h.baseSequence, lastSeq: lastSequence(h), baseOffset });
   if (state.recent.length > RECENT_BATCHES) state.recent.shift();
   into.set(h.producerId, state);
@@ -154,7 +156,11 @@ export class PartitionLog {
         return { errorCode: ErrorCode.MESSAGE_TOO_LARGE, baseOffset: -1, message: 'batch exceeds max.message.bytes' };
       }
       if ((header.attributes & Attr.CONTROL) !== 0) {
-        return { errorCode: ErrorCode.INVALID_RECORD, baseOffset: -1, message: 'clients may not write control batches' };
+        return {
+          errorCode: ErrorCode.INVALID_RECORD,
+          baseOffset: -1,
+          message: 'clients may not write control batches',
+        };
       }
     }
     // Every batch's sequence is checked before any is appended, so a request that
@@ -184,7 +190,10 @@ export class PartitionLog {
    * sequence must continue the last batch's (else 45). `pending` holds batches of the
    * same request that are validated but not yet appended.
    */
-  private checkSequence(h: BatchHeader, pending: Map<number, ProducerEntry>): { errorCode: number; duplicateOf?: number } {
+  private checkSequence(
+    h: BatchHeader,
+    pending: Map<number, ProducerEntry>,
+  ): { errorCode: number; duplicateOf?: number } {
     if (h.producerId < 0) return { errorCode: ErrorCode.NONE };
     const state = pending.get(h.producerId) ?? this.producers.get(h.producerId);
     if (!state || h.producerEpoch > state.epoch) {
@@ -403,7 +412,9 @@ export class PartitionLog {
 
   /** Starts a new, empty active segment at the log end. */
   private roll(): void {
-    this.segments.push(this.dir === null ? new MemorySegment(this.nextOffset) : new FileSegment(this.dir, this.nextOffset));
+    this.segments.push(
+      this.dir === null ? new MemorySegment(this.nextOffset) : new FileSegment(this.dir, this.nextOffset),
+    );
   }
 
   private recover(dir: string): void {
@@ -452,4 +463,3 @@ export class PartitionLog {
     this.logStartOffset = this.entries[0]?.baseOffset ?? this.nextOffset;
   }
 }
-

@@ -5,7 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCode } from '../../protocol/error-codes.js';
+import { ErrorCode } from '@tributary/protocol';
 import type { Journal, JournalEvent } from './journal.js';
 import { PartitionLog } from './partition-log.js';
 import { TOPIC_CONFIG_DEFAULTS, validateTopicConfig } from './topic-configs.js';
@@ -106,7 +106,10 @@ export class TopicStore {
       return { errorCode: ErrorCode.INVALID_PARTITIONS, message: 'Number of partitions must be larger than 0.' };
     }
     if (replicationFactor === 0 || replicationFactor < -1) {
-      return { errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, message: 'Replication factor must be larger than 0, or -1 to use the default value.' };
+      return {
+        errorCode: ErrorCode.INVALID_REPLICATION_FACTOR,
+        message: 'Replication factor must be larger than 0, or -1 to use the default value.',
+      };
     }
     if (replicationFactor !== -1 && replicationFactor !== 1) {
       return {
@@ -148,7 +151,10 @@ export class TopicStore {
   delete(name: string): TopicResult {
     const topic = this.topics.get(name);
     if (!topic) {
-      return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: 'This server does not host this topic-partition.' };
+      return {
+        errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+        message: 'This server does not host this topic-partition.',
+      };
     }
     this.drop(topic);
     this.journal.append({ t: 'topic-delete', name });
@@ -228,7 +234,12 @@ export class TopicStore {
         const before = log.logStartOffset;
         log.enforceRetention(now, retentionMs, retentionBytes);
         if (log.logStartOffset !== before) {
-          this.journal.append({ t: 'log-start', topic: topic.name, partition: log.partition, offset: log.logStartOffset });
+          this.journal.append({
+            t: 'log-start',
+            topic: topic.name,
+            partition: log.partition,
+            offset: log.logStartOffset,
+          });
         }
       }
     }
@@ -239,7 +250,11 @@ export class TopicStore {
     switch (e.t) {
       case 'topic':
         this.topics.get(e['name'] as string) ??
-          this.materialize(e['name'] as string, e['partitions'] as number, new Map(Object.entries(e['configs'] as Record<string, string>)));
+          this.materialize(
+            e['name'] as string,
+            e['partitions'] as number,
+            new Map(Object.entries(e['configs'] as Record<string, string>)),
+          );
         return true;
       case 'topic-delete': {
         // The files went with the delete. Whatever replaying the create reopened belongs to
@@ -272,7 +287,12 @@ export class TopicStore {
   snapshot(): JournalEvent[] {
     const out: JournalEvent[] = [];
     for (const topic of this.topics.values()) {
-      out.push({ t: 'topic', name: topic.name, partitions: topic.partitions.length, configs: Object.fromEntries(topic.configs) });
+      out.push({
+        t: 'topic',
+        name: topic.name,
+        partitions: topic.partitions.length,
+        configs: Object.fromEntries(topic.configs),
+      });
       for (const log of topic.partitions) {
         if (log.logStartOffset > 0) {
           out.push({ t: 'log-start', topic: topic.name, partition: log.partition, offset: log.logStartOffset });
@@ -283,6 +303,7 @@ export class TopicStore {
   }
 
   close(): void {
-    for (const topic of this.topics.values()) for (const log of topic.partitions) for (const s of log.segments) s.close();
+    for (const topic of this.topics.values())
+      for (const log of topic.partitions) for (const s of log.segments) s.close();
   }
 }

@@ -10,8 +10,7 @@
  * broker killed half-way finishes the job after a restart instead of leaving some
  * partitions committed and others open.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
-import { Attr, splitProducedBatches } from '../../protocol/record-batch.js';
+import { Attr, ErrorCode, splitProducedBatches } from '@tributary/protocol';
 import type { BrokerState, JournaledState } from '../broker-state.js';
 import type { JournalEvent } from './journal.js';
 
@@ -83,7 +82,8 @@ export class TransactionCoordinator implements JournaledState {
    * epoch left open — the new producer fences the old one.
    */
   initProducerId(transactionalId: string | null, transactionTimeoutMs: number): InitProducerIdResult {
-    if (transactionalId === null) return { errorCode: ErrorCode.NONE, producerId: this.allocateProducerId(), producerEpoch: 0 };
+    if (transactionalId === null)
+      return { errorCode: ErrorCode.NONE, producerId: this.allocateProducerId(), producerEpoch: 0 };
     const fail = (errorCode: number): InitProducerIdResult => ({ errorCode, producerId: -1, producerEpoch: -1 });
     if (transactionalId === '') return fail(ErrorCode.INVALID_REQUEST);
     if (transactionTimeoutMs <= 0 || transactionTimeoutMs > this.state.options.transactionMaxTimeoutMs) {
@@ -126,14 +126,25 @@ export class TransactionCoordinator implements JournaledState {
    * AddPartitionsToTxn. Unknown partitions fail with UNKNOWN_TOPIC_OR_PARTITION and
    * the others of the request with OPERATION_NOT_ATTEMPTED; nothing is added then.
    */
-  addPartitions(transactionalId: string, producerId: number, producerEpoch: number, topics: TopicPartitions[]): PartitionErrors[] {
+  addPartitions(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    topics: TopicPartitions[],
+  ): PartitionErrors[] {
     const answer = (code: (topic: string, partition: number) => number): PartitionErrors[] =>
-      topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partition: p, errorCode: code(t.name, p) })) }));
+      topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({ partition: p, errorCode: code(t.name, p) })),
+      }));
     const checked = this.validate(transactionalId, producerId, producerEpoch);
     if (typeof checked === 'number') return answer(() => checked);
-    const isUnknown = (topic: string, partition: number): boolean => this.state.topics.partition(topic, partition) === undefined;
+    const isUnknown = (topic: string, partition: number): boolean =>
+      this.state.topics.partition(topic, partition) === undefined;
     if (topics.some((t) => t.partitions.some((p) => isUnknown(t.name, p)))) {
-      return answer((topic, p) => (isUnknown(topic, p) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.OPERATION_NOT_ATTEMPTED));
+      return answer((topic, p) =>
+        isUnknown(topic, p) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.OPERATION_NOT_ATTEMPTED,
+      );
     }
     this.begin(checked);
     for (const t of topics) {
@@ -160,17 +171,29 @@ export class TransactionCoordinator implements JournaledState {
    * commits. The group must have been added with AddOffsetsToTxn (INVALID_TXN_STATE
    * otherwise: no marker would ever apply the offsets).
    */
-  commitOffsets(transactionalId: string, groupId: string, producerId: number, producerEpoch: number, topics: TxnOffsetTopic[]): PartitionErrors[] {
+  commitOffsets(
+    transactionalId: string,
+    groupId: string,
+    producerId: number,
+    producerEpoch: number,
+    topics: TxnOffsetTopic[],
+  ): PartitionErrors[] {
     const checked = this.validate(transactionalId, producerId, producerEpoch);
-    const staged = typeof checked === 'number' || checked.state !== 'Ongoing' ? undefined : checked.offsets.get(groupId);
-    const txnError = typeof checked === 'number' ? checked : staged === undefined ? ErrorCode.INVALID_TXN_STATE : ErrorCode.NONE;
+    const staged =
+      typeof checked === 'number' || checked.state !== 'Ongoing' ? undefined : checked.offsets.get(groupId);
+    const txnError =
+      typeof checked === 'number' ? checked : staged === undefined ? ErrorCode.INVALID_TXN_STATE : ErrorCode.NONE;
     const results = topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => {
         let errorCode: number = txnError;
         if (errorCode === ErrorCode.NONE && this.state.topics.partition(t.name, p.partition) === undefined) {
           errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        } else if (errorCode === ErrorCode.NONE && p.metadata !== null && Buffer.byteLength(p.metadata) > MAX_OFFSET_METADATA_BYTES) {
+        } else if (
+          errorCode === ErrorCode.NONE &&
+          p.metadata !== null &&
+          Buffer.byteLength(p.metadata) > MAX_OFFSET_METADATA_BYTES
+        ) {
           errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
         }
         if (errorCode === ErrorCode.NONE && staged) {
@@ -222,7 +245,8 @@ export class TransactionCoordinator implements JournaledState {
       const txn = this.txns.get(transactionalId);
       if (!txn || txn.producerId !== header.producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
       if (txn.producerEpoch !== header.producerEpoch) return ErrorCode.INVALID_PRODUCER_EPOCH;
-      if (txn.state !== 'Ongoing' || txn.partitions.get(topic)?.has(partition) !== true) return ErrorCode.INVALID_TXN_STATE;
+      if (txn.state !== 'Ongoing' || txn.partitions.get(topic)?.has(partition) !== true)
+        return ErrorCode.INVALID_TXN_STATE;
     }
     return ErrorCode.NONE;
   }
@@ -316,7 +340,8 @@ export class TransactionCoordinator implements JournaledState {
     const commit = txn.state === 'PrepareCommit';
     const now = Date.now();
     for (const [topic, partitions] of txn.partitions) {
-      for (const p of partitions) this.state.topics.partition(topic, p)?.endTransaction(txn.producerId, txn.producerEpoch, commit, now);
+      for (const p of partitions)
+        this.state.topics.partition(topic, p)?.endTransaction(txn.producerId, txn.producerEpoch, commit, now);
     }
     if (commit) {
       for (const [groupId, staged] of txn.offsets) {

@@ -6,7 +6,7 @@
  * Unlike Kafka, reading standard input is not supported: `file` is required. Always runs
  * one task.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ConfigError,
@@ -74,12 +74,20 @@ class FileStreamSourceConnector implements SourceConnector<Config> {
     for (const [partition, offset] of offsets) {
       const where = JSON.stringify(partition);
       if (!(FILENAME_FIELD in partition)) {
-        problems.push({ key: 'partition', value: where, message: `Partition objects should contain the key '${FILENAME_FIELD}'` });
+        problems.push({
+          key: 'partition',
+          value: where,
+          message: `Partition objects should contain the key '${FILENAME_FIELD}'`,
+        });
       }
       if (offset === null) continue;
       const position = offset[POSITION_FIELD];
       if (position === undefined) {
-        problems.push({ key: 'offset', value: where, message: `Offset objects should either be null or contain the key '${POSITION_FIELD}'` });
+        problems.push({
+          key: 'offset',
+          value: where,
+          message: `Offset objects should either be null or contain the key '${POSITION_FIELD}'`,
+        });
       } else if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) {
         problems.push({
           key: 'offset',
@@ -150,7 +158,10 @@ class FileStreamSourceTask implements SourceTask {
     await reader?.handle.close();
   }
 
-  async #open(file: string, context: SourceTaskContext): Promise<{ handle: FileHandle; splitter: LineSplitter } | null> {
+  async #open(
+    file: string,
+    context: SourceTaskContext,
+  ): Promise<{ handle: FileHandle; splitter: LineSplitter } | null> {
     let handle: FileHandle;
     try {
       handle = await open(file, 'r');
@@ -183,7 +194,9 @@ async function storedPosition(file: string, context: SourceTaskContext): Promise
   const position = offset?.[POSITION_FIELD];
   if (position === undefined || position === null) return 0;
   if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) {
-    throw new ConnectError(`Stored offset position for ${file} is not a non-negative integer: ${JSON.stringify(position)}`);
+    throw new ConnectError(
+      `Stored offset position for ${file} is not a non-negative integer: ${JSON.stringify(position)}`,
+    );
   }
   return position;
 }

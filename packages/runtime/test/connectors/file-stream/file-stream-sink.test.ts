@@ -13,6 +13,7 @@ const context: SinkTaskContext = {
   taskId: 0,
   connectorName: 'file-sink',
   logger,
+  workerBootstrapServers: [],
   assignment: () => [],
   offset: silent,
   timeout: silent,
@@ -66,7 +67,10 @@ describe('FileStream sink', () => {
   it('fails to start with a message naming a file it cannot open', async () => {
     const file = join(dir, 'missing-dir', 'out.txt');
     const task = fileStreamSink.task();
-    await assert.rejects(async () => task.start({ file }, context), (err: Error) => err.message.includes(file));
+    await assert.rejects(
+      async () => task.start({ file }, context),
+      (err: Error) => err.message.includes(file),
+    );
   });
 
   it('gives every task the connector configuration', async () => {
@@ -74,6 +78,7 @@ describe('FileStream sink', () => {
     const props = { file: '/tmp/out', topics: 't' };
     await connector.start(fileStreamSink.config.parse(props), props, {
       logger,
+      workerBootstrapServers: [],
       requestTaskReconfiguration: silent,
       raiseError: silent,
     });

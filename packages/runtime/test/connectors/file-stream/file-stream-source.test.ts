@@ -6,12 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import {
   ConfigError,
   type Logger,
+  Schemas,
   type SourceOffset,
   type SourcePartition,
   type SourceRecord,
   type SourceTask,
   type SourceTaskContext,
-  Schemas,
 } from '@tributary/api';
 import { fileStreamSource } from '../../../src/connectors/file-stream/file-stream-source.js';
 
@@ -24,12 +24,16 @@ function quietLogger(lines: string[] = []): Logger {
 }
 
 /** A task context whose stored offsets come from `stored`. */
-function contextWith(stored: ReadonlyMap<string, SourceOffset> = new Map(), logLines: string[] = []): SourceTaskContext {
+function contextWith(
+  stored: ReadonlyMap<string, SourceOffset> = new Map(),
+  logLines: string[] = [],
+): SourceTaskContext {
   const offset = async (partition: SourcePartition) => stored.get(JSON.stringify(partition)) ?? null;
   return {
     taskId: 0,
     connectorName: 'file-source',
     logger: quietLogger(logLines),
+    workerBootstrapServers: [],
     offsetStorageReader: {
       offset,
       offsets: async (partitions) => {
@@ -99,7 +103,11 @@ describe('FileStream source', () => {
     const task = fileStreamSource.task();
     await task.start({ file, topic: 't', 'batch.size': '3' }, contextWith());
     const signal = new AbortController().signal;
-    const sizes = [(await task.poll(signal)).length, (await task.poll(signal)).length, (await task.poll(signal)).length];
+    const sizes = [
+      (await task.poll(signal)).length,
+      (await task.poll(signal)).length,
+      (await task.poll(signal)).length,
+    ];
     await task.stop();
     assert.deepEqual(sizes, [3, 3, 1]);
   });
@@ -161,6 +169,7 @@ describe('FileStream source', () => {
     const props = { file: '/tmp/x', topic: 't' };
     await connector.start(fileStreamSource.config.parse(props), props, {
       logger: quietLogger(),
+      workerBootstrapServers: [],
       requestTaskReconfiguration: () => {},
       raiseError: () => {},
       offsetStorageReader: contextWith().offsetStorageReader,

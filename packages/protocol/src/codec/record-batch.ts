@@ -156,8 +156,14 @@ export interface ControlBatchInput {
 
 /** Builds a transaction marker: one control record (key: version 0, type; value: version 0, coordinator epoch). */
 export function buildControlBatch(input: ControlBatchInput): Buffer {
-  const key = new Writer(4).int16(0).int16(input.commit ? 1 : 0).toBuffer();
-  const value = new Writer(6).int16(0).int32(input.coordinatorEpoch ?? 0).toBuffer();
+  const key = new Writer(4)
+    .int16(0)
+    .int16(input.commit ? 1 : 0)
+    .toBuffer();
+  const value = new Writer(6)
+    .int16(0)
+    .int32(input.coordinatorEpoch ?? 0)
+    .toBuffer();
   const record = new Writer(32);
   // attributes, timestampDelta, offsetDelta, key, value, header count
   record.int8(0);
