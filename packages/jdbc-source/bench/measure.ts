@@ -12,11 +12,13 @@
  *   StandaloneHerder, SourceTaskRunner, JsonConverter), timed from start until the topic
  *   holds every row.
  */
+
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Schema, SchemaBuilder, Struct } from '@tributary/api';
 import { type ColumnMapping, openDatabase, parseConnectionUrl, type TableId } from '@tributary/jdbc';
+import { createWireClient, encodeRecordBatch } from '@tributary/protocol';
 import {
   builtinPlugins,
   JsonConverter,
@@ -40,7 +42,7 @@ import {
   QueryStream,
 } from './bench-table.js';
 
-export type MeasureKind = 'read' | 'produce' | 'connector';
+export type MeasureKind = 'read' | 'produce' | 'produce-wire' | 'connector';
 
 export interface MeasureRequest {
   readonly kind: MeasureKind;
@@ -90,10 +92,16 @@ function tableIdOf(dialect: BenchDialect, rows: number): TableId {
     : { catalog: POSTGRES.database, schema: 'public', table: benchTableName(rows) };
 }
 
+/**
+ * The producer ceiling: the connector's records (same schema, same JsonConverter bytes)
+ * produced by a bare loop, with kafkajs or with the protocol client the runtime's source
+ * path uses (one record batch per send, as the runtime sends them).
+ */
 async function produceRecords(
   request: MeasureRequest,
   bootstrap: string,
   topic: string,
+  client: 'kafkajs' | 'wire',
 ): Promise<{ count: number; ms: number }> {
   const db = await openDatabase(
     parseConnectionUrl(connectionUrl(request.dialect), { user: connectionUser(request.dialect) }),
@@ -127,12 +135,22 @@ async function produceRecords(
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
   await admin.disconnect();
 
+  const wire = client === 'wire' ? createWireClient({ bootstrapServers: [bootstrap] }) : null;
   let count = 0;
   let sendingMs = 0;
   let pending: Message[][] = [];
   const sendPending = async (): Promise<void> => {
     const started = performance.now();
     for (const messages of pending) {
+      if (wire !== null) {
+        const records = messages.map((m) => ({
+          key: m.key as Buffer,
+          value: m.value as Buffer,
+          timestamp: Number(m.timestamp),
+        }));
+        await wire.produce([{ topic, partition: 0, data: encodeRecordBatch(records) }], { acks: -1 });
+        continue;
+      }
       await producer.sendBatch({
         acks: settings.acks,
         compression: settings.compression,
@@ -163,6 +181,7 @@ async function produceRecords(
     if (pending.length * BATCH >= 50_000) await sendPending();
   }
   await sendPending();
+  await wire?.close();
   await producer.disconnect();
   await db.close();
   return { count, ms: sendingMs };
@@ -241,8 +260,8 @@ async function measure(request: MeasureRequest): Promise<MeasureResult> {
   const { count, ms } =
     request.kind === 'read'
       ? await readWithDriver(request.dialect, request.rows)
-      : request.kind === 'produce'
-        ? await produceRecords(request, bootstrap, topic)
+      : request.kind === 'produce' || request.kind === 'produce-wire'
+        ? await produceRecords(request, bootstrap, topic, request.kind === 'produce' ? 'kafkajs' : 'wire')
         : await runConnector(request, bootstrap, topic);
   return {
     kind: request.kind,

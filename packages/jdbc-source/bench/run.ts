@@ -2,10 +2,13 @@
  * `pnpm bench` (in packages/jdbc-source): JDBC source throughput from a table of
  * BENCH_JDBC_ROWS rows (default 1,000,000) into the embedded broker, for MariaDB and
  * PostgreSQL (BENCH_JDBC_DIALECTS=mariadb,postgresql), next to two ceilings measured in the
- * same run: (a) the raw driver's streamed read of the table and (b) raw kafkajs producing
- * the same serialized records. Each measurement runs in its own process (bench/measure.ts)
+ * same run: (a) the raw driver's streamed read of the table and (b) a bare loop producing
+ * the same serialized records, with kafkajs and (b2) with the protocol client that the
+ * runtime's source path uses for plain producers. Each measurement runs in its own process (bench/measure.ts)
  * so that its peak RSS is its own; each writing measurement gets a fresh broker, run here.
- * Targets: (c) ≥ 70% of the slower ceiling, and (c)'s peak RSS < 300 MB.
+ * Targets (issue 4): (c) ≥ 70% of the slower of (a) and (b), and (c)'s peak RSS < 300 MB.
+ * (c)/(b2) is for information: (b2) times the producer alone, without reading rows or
+ * converting them, which the connector does on the same thread.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +99,7 @@ interface DialectRow {
   readonly dialect: BenchDialect;
   readonly read: MeasureResult;
   readonly produce: MeasureResult;
+  readonly produceWire: MeasureResult;
   readonly connector: MeasureResult;
   readonly isSameBytes: boolean;
 }
@@ -108,8 +112,10 @@ function printTable(rows: number, results: readonly DialectRow[]): void {
     'dialect',
     '(a) driver read',
     '(b) kafkajs produce',
+    '(b2) protocol client produce',
     '(c) JDBC source',
     '(c)/min(a,b)',
+    '(c)/(b2)',
     'peak RSS (c)',
     'RSS (a) / (b)',
   ];
@@ -119,8 +125,10 @@ function printTable(rows: number, results: readonly DialectRow[]): void {
       r.dialect,
       rate(r.read),
       rate(r.produce),
+      rate(r.produceWire),
       rate(r.connector),
       `${ratio.toFixed(2)} ${ratio >= RATIO_TARGET ? 'ok' : 'BELOW'}`,
+      (r.connector.perSecond / r.produceWire.perSecond).toFixed(2),
       `${mb(r.connector)} ${r.connector.peakRssMb < RSS_TARGET_MB ? 'ok' : 'ABOVE'}`,
       `${mb(r.read)} / ${mb(r.produce)}`,
       r.isSameBytes ? 'yes' : 'NO',
@@ -137,7 +145,7 @@ function printTable(rows: number, results: readonly DialectRow[]): void {
   for (const r of results) {
     if (!r.isSameBytes)
       console.log(
-        `${r.dialect}: (b) did not produce the same bytes as the connector for the first record; (b) is not comparable`,
+        `${r.dialect}: (b) or (b2) did not produce the same bytes as the connector for the first record; they are not comparable`,
       );
     if (r.connector.count < rows) console.log(`${r.dialect}: the connector wrote only ${r.connector.count} records`);
   }
@@ -155,14 +163,17 @@ for (const dialect of dialectsToRun()) {
   console.log(`${dialect}: (a) driver read ${rate(read)}`);
   const produce = await withBroker('produce', dialect, rows);
   console.log(`${dialect}: (b) kafkajs produce ${rate(produce.result)}`);
+  const produceWire = await withBroker('produce-wire', dialect, rows);
+  console.log(`${dialect}: (b2) protocol client produce ${rate(produceWire.result)}`);
   const connector = await withBroker('connector', dialect, rows);
   console.log(`${dialect}: (c) JDBC source ${rate(connector.result)}`);
   results.push({
     dialect,
     read,
     produce: produce.result,
+    produceWire: produceWire.result,
     connector: connector.result,
-    isSameBytes: produce.first === connector.first,
+    isSameBytes: produce.first === connector.first && produceWire.first === connector.first,
   });
   if (produce.first !== connector.first)
     console.log(`first record of (b):\n${produce.first}\nfirst record of (c):\n${connector.first}`);

@@ -12,6 +12,7 @@ export {
   type Isolation,
   KafkaError,
   type KafkaWireClient,
+  type MetadataOptions,
   type NewTopic,
   type PartitionPosition,
   type ProduceInput,

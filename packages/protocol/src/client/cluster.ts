@@ -97,9 +97,9 @@ export class Cluster {
   }
 
   /** Asks the known brokers, then the bootstrap servers, until one answers. */
-  async metadata(topics: readonly string[] | null): Promise<ClusterMetadata> {
+  async metadata(topics: readonly string[] | null, allowAutoTopicCreation = false): Promise<ClusterMetadata> {
     if (this.isClosed) throw new ConnectionError('the client is closed');
-    const body = (): ReturnType<typeof encodeMetadataRequest> => encodeMetadataRequest(topics);
+    const body = (): ReturnType<typeof encodeMetadataRequest> => encodeMetadataRequest(topics, allowAutoTopicCreation);
     let lastError: Error | null = null;
     const candidates: BrokerConnection[] = [];
     for (const nodeId of this.brokers.keys()) candidates.push(this.connection(nodeId));

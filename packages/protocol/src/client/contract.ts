@@ -58,6 +58,14 @@ export interface ClusterMetadata {
   readonly topics: readonly TopicInfo[];
 }
 
+export interface MetadataOptions {
+  /**
+   * Lets a broker with `auto.create.topics.enable` create the topics asked for, as a
+   * producer's metadata request does. Default false: looking must not create.
+   */
+  readonly allowAutoTopicCreation?: boolean;
+}
+
 export type Isolation = 'read_committed' | 'read_uncommitted';
 
 /**
@@ -202,7 +210,7 @@ export interface GroupOffsetResult extends TopicPartitionRef {
 
 export interface KafkaWireClient {
   /** All topics when `topics` is null. Refreshes the leader cache. */
-  metadata(topics: readonly string[] | null): Promise<ClusterMetadata>;
+  metadata(topics: readonly string[] | null, options?: MetadataOptions): Promise<ClusterMetadata>;
   /**
    * The offset for each partition: 'earliest' (log start), 'latest' (high watermark, or
    * last stable offset with read_committed) or the first offset at or after a timestamp

@@ -42,6 +42,7 @@ import type {
   GroupOffsetResult,
   Isolation,
   KafkaWireClient,
+  MetadataOptions,
   NewTopic,
   PartitionPosition,
   ProduceInput,
@@ -83,12 +84,12 @@ export function createWireClient(options: WireClientOptions): KafkaWireClient {
   const fetchers = new Set<Fetcher>();
   let isClosed = false;
 
-  async function metadata(topics: readonly string[] | null): Promise<ClusterMetadata> {
+  async function metadata(topics: readonly string[] | null, options: MetadataOptions = {}): Promise<ClusterMetadata> {
     const deadline = Date.now() + cluster.config.retryTimeoutMs;
     let backoffMs = 50;
     for (;;) {
       try {
-        return await cluster.metadata(topics);
+        return await cluster.metadata(topics, options.allowAutoTopicCreation ?? false);
       } catch (err) {
         if (!(err instanceof ConnectionError) || isClosed || Date.now() + backoffMs > deadline) throw err;
       }

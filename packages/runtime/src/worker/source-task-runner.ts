@@ -17,12 +17,13 @@ import {
   type RecordMetadata,
   type SourceRecord,
 } from '@tributary/api';
-import type { Admin, CompressionTypes, IHeaders, Message, PartitionMetadata, Producer } from 'kafkajs';
+import type { Admin, CompressionTypes, IHeaders, Message, Producer } from 'kafkajs';
 import type { SubmittedRecord } from '../offsets/submitted-records.js';
 import type { ErrorHandler, Outcome, Stage, TransformChain } from '../task-parts.js';
 import { keyPartition } from './murmur2.js';
 import { SourceTaskLoop, type SourceTaskLoopDependencies } from './source-task-loop.js';
 import type { TopicCreator } from './topic-creator.js';
+import type { PartitionLeader, PartitionRecords, WireRecordSender } from './wire-record-sender.js';
 
 export interface SourceTaskRunnerDependencies extends SourceTaskLoopDependencies {
   readonly keyConverter: Converter;
@@ -33,6 +34,11 @@ export interface SourceTaskRunnerDependencies extends SourceTaskLoopDependencies
   readonly transforms: TransformChain;
   /** Connected; shared or not, the runner never disconnects it. */
   readonly producer: Producer;
+  /**
+   * When given, records are produced with it instead of `producer` (and partitioned with
+   * its metadata): see wire-record-sender.ts. The caller closes it.
+   */
+  readonly wireSender?: WireRecordSender | null;
   /** Per-send settings; `acks` defaults to -1 (all), as Kafka Connect's producer. */
   readonly sendOptions?: { readonly acks?: number; readonly timeout?: number; readonly compression?: CompressionTypes };
   /**
@@ -105,7 +111,7 @@ export class SourceTaskRunner extends SourceTaskLoop<SourceRecord> {
   readonly #knownTopics = new Set<string>();
   readonly #partitionMetadata = new Map<
     string,
-    { readonly partitions: PartitionMetadata[]; readonly fetchedAtMs: number }
+    { readonly partitions: PartitionLeader[]; readonly fetchedAtMs: number }
   >();
   /** Round-robin position of keyless records, per topic (as kafkajs's default partitioner). */
   readonly #roundRobin = new Map<string, number>();
@@ -339,10 +345,13 @@ export class SourceTaskRunner extends SourceTaskLoop<SourceRecord> {
       } catch (err) {
         this.#hasPumpFailed = true;
         this.fail(
-          new ConnectError(`Task ${this.name} failed to send ${batch.length} record(s) to Kafka`, {
-            cause: err,
-            code: 'PRODUCE',
-          }),
+          new ConnectError(
+            `Task ${this.name} failed to send ${batch.length} record(s) to Kafka (topic ${[...new Set(batch.map((b) => b.topic))].join(', ')}): ${err instanceof Error ? err.message : String(err)}`,
+            {
+              cause: err,
+              code: 'PRODUCE',
+            },
+          ),
         );
         return;
       }
@@ -380,16 +389,7 @@ export class SourceTaskRunner extends SourceTaskLoop<SourceRecord> {
       }
       if (items.some((i) => i.partition === null)) await this.#assignPartitions(topic, items);
     }
-    const { acks = -1, timeout, compression } = this.#deps.sendOptions ?? {};
-    const results = await this.#deps.producer.sendBatch({
-      acks,
-      ...(timeout === undefined ? {} : { timeout }),
-      ...(compression === undefined ? {} : { compression }),
-      topicMessages: [...byTopic].map(([topic, items]) => ({
-        topic,
-        messages: items.map(toMessage),
-      })),
-    });
+    const results = await this.#produce(byTopic);
     let written = 0;
     const hasCommitRecord = this.#hasCommitRecord;
     for (const [topic, items] of byTopic) {
@@ -399,8 +399,8 @@ export class SourceTaskRunner extends SourceTaskLoop<SourceRecord> {
         continue;
       }
       const partitions = results.filter((r) => r.topicName === topic);
-      const nextOffset = new Map(partitions.map((p) => [p.partition, Number(p.baseOffset ?? p.offset ?? -1)]));
-      const appendTime = new Map(partitions.map((p) => [p.partition, Number(p.logAppendTime ?? -1)]));
+      const nextOffset = new Map(partitions.map((p) => [p.partition, p.baseOffset]));
+      const appendTime = new Map(partitions.map((p) => [p.partition, p.logAppendTime]));
       const only = partitions.length === 1 ? (partitions[0]?.partition ?? null) : null;
       // Per-record offsets are known when every record's partition is.
       const isExact = only !== null || items.every((i) => i.partition !== null);
@@ -428,6 +428,47 @@ export class SourceTaskRunner extends SourceTaskLoop<SourceRecord> {
     this.wake.notify();
   }
 
+  /** Produces `byTopic` with the wire sender or kafkajs; per partition, the offset of its first record. */
+  async #produce(byTopic: ReadonlyMap<string, Outgoing[]>): Promise<ProducedPartition[]> {
+    const wireSender = this.#deps.wireSender;
+    if (wireSender !== undefined && wireSender !== null) {
+      const groups = new Map<string, { topic: string; partition: number; records: Outgoing[] }>();
+      for (const [topic, items] of byTopic) {
+        for (const item of items) {
+          if (item.partition === null)
+            throw new ConnectError(`Task ${this.name}: no partition metadata for topic ${topic}; it may not exist`);
+          const key = `${item.partition} ${topic}`;
+          const group = groups.get(key);
+          if (group === undefined) groups.set(key, { topic, partition: item.partition, records: [item] });
+          else group.records.push(item);
+        }
+      }
+      const sent = await wireSender.send([...groups.values()] satisfies PartitionRecords[]);
+      return sent.map((p) => ({
+        topicName: p.topic,
+        partition: p.partition,
+        baseOffset: p.baseOffset,
+        logAppendTime: -1,
+      }));
+    }
+    const { acks = -1, timeout, compression } = this.#deps.sendOptions ?? {};
+    const results = await this.#deps.producer.sendBatch({
+      acks,
+      ...(timeout === undefined ? {} : { timeout }),
+      ...(compression === undefined ? {} : { compression }),
+      topicMessages: [...byTopic].map(([topic, items]) => ({
+        topic,
+        messages: items.map(toMessage),
+      })),
+    });
+    return results.map((r) => ({
+      topicName: r.topicName,
+      partition: r.partition,
+      baseOffset: Number(r.baseOffset ?? r.offset ?? -1),
+      logAppendTime: Number(r.logAppendTime ?? -1),
+    }));
+  }
+
   /**
    * Kafka's default partitioning: a keyed record goes to murmur2(key) mod the partition
    * count, a keyless one round-robin over the partitions that have a leader.
@@ -440,7 +481,7 @@ export class SourceTaskRunner extends SourceTaskLoop<SourceRecord> {
       for (const item of items) item.partition ??= 0;
       return;
     }
-    let available: PartitionMetadata[] | null = null;
+    let available: PartitionLeader[] | null = null;
     for (const item of items) {
       if (item.partition !== null) continue;
       if (item.key !== null) {
@@ -455,14 +496,17 @@ export class SourceTaskRunner extends SourceTaskLoop<SourceRecord> {
     }
   }
 
-  async #partitionsOf(topic: string): Promise<PartitionMetadata[] | null> {
+  async #partitionsOf(topic: string): Promise<PartitionLeader[] | null> {
     const admin = this.#deps.admin;
-    if (admin === undefined || admin === null) return null;
+    const wireSender = this.#deps.wireSender;
+    if ((wireSender === undefined || wireSender === null) && (admin === undefined || admin === null)) return null;
     const cached = this.#partitionMetadata.get(topic);
     if (cached !== undefined && this.clock.now() - cached.fetchedAtMs < METADATA_MAX_AGE_MS) return cached.partitions;
     try {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-      const partitions = topics.find((t) => t.name === topic)?.partitions ?? [];
+      const partitions = wireSender
+        ? ((await wireSender.partitions(topic)) ?? [])
+        : ((await admin?.fetchTopicMetadata({ topics: [topic] }))?.topics.find((t) => t.name === topic)?.partitions ??
+          []);
       if (partitions.length === 0) return null;
       this.#partitionMetadata.set(topic, { partitions, fetchedAtMs: this.clock.now() });
       return partitions;
@@ -484,4 +528,12 @@ function toMessage(item: Outgoing): Message {
 function toBuffer(bytes: Uint8Array | null): Buffer | null {
   if (bytes === null || bytes === undefined) return null;
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+interface ProducedPartition {
+  readonly topicName: string;
+  readonly partition: number;
+  readonly baseOffset: number;
+  /** -1 unless the topic stamps log-append times. */
+  readonly logAppendTime: number;
 }

@@ -18,7 +18,7 @@ import {
   type SourceTask,
 } from '@tributary/api';
 import { createWireClient } from '@tributary/protocol';
-import { type Admin, type Kafka, Partitioners, type Producer, type ProducerConfig } from 'kafkajs';
+import { type Admin, CompressionTypes, type Kafka, Partitioners, type Producer, type ProducerConfig } from 'kafkajs';
 import { parseConnectorConfig } from '../config/connector-config.js';
 import {
   applyOverrides,
@@ -44,6 +44,7 @@ import { sinkGroupId } from './sink-offsets.js';
 import { SinkTaskRunner } from './sink-task-runner.js';
 import { SourceTaskRunner } from './source-task-runner.js';
 import { createTopicCreator, parseTopicCreationSettings, type TopicCreator } from './topic-creator.js';
+import { logSenderChoice, WireRecordSender, wireSenderDecision } from './wire-record-sender.js';
 
 export interface TaskFactoryOptions {
   readonly connectorName: string;
@@ -137,6 +138,11 @@ export async function createTaskFactory(options: TaskFactoryOptions): Promise<Ta
               });
               return { runner, closesParts: false, close: () => client.close() };
             }
+            const senderChoice = wireSenderDecision(taskProducerProps);
+            logSenderChoice(parts.logger, senderChoice);
+            const wireClient = senderChoice.usesWire
+              ? createWireClient(wireClientOptions(taskProducerProps, `connector-producer-${name}-${taskId}`))
+              : null;
             const runner = new SourceTaskRunner({
               connectorName: name,
               workerBootstrapServers: bootstrapServersOf(worker.props),
@@ -147,6 +153,13 @@ export async function createTaskFactory(options: TaskFactoryOptions): Promise<Ta
               converterNames: parts.converterNames,
               transforms: parts.transforms,
               producer,
+              wireSender:
+                wireClient === null
+                  ? null
+                  : new WireRecordSender(wireClient, {
+                      acks: settings.acks,
+                      compression: settings.compression === CompressionTypes.GZIP ? 'gzip' : 'none',
+                    }),
               sendOptions: { acks: settings.acks, compression: settings.compression },
               admin,
               topicCreator,
@@ -165,7 +178,9 @@ export async function createTaskFactory(options: TaskFactoryOptions): Promise<Ta
               ...timing(worker),
               onTopicUsed: options.onTopicUsed,
             });
-            return { runner, closesParts: false };
+            return wireClient === null
+              ? { runner, closesParts: false }
+              : { runner, closesParts: false, close: () => wireClient.close() };
           }),
         close: () => clients.close(),
       };

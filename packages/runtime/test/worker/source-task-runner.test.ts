@@ -20,6 +20,7 @@ import {
   string,
 } from '@tributary/api';
 import { type RunningBroker, startBroker } from '@tributary/devstack';
+import { createWireClient, type KafkaWireClient } from '@tributary/protocol';
 import { type Admin, type IHeaders, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { builtinPlugins } from '../../src/builtin-plugins.js';
 import { SimpleHeaderConverter } from '../../src/converters/simple-header-converter.js';
@@ -34,6 +35,7 @@ import { PluginRegistry } from '../../src/plugins/registry.js';
 import { buildTransformChain } from '../../src/plugins/transform-chain.js';
 import type { TaskState } from '../../src/task-parts.js';
 import { SourceTaskRunner, type SourceTaskRunnerDependencies } from '../../src/worker/source-task-runner.js';
+import { WireRecordSender, wireSenderDecision } from '../../src/worker/wire-record-sender.js';
 import { createTopicCreator, parseTopicCreationSettings } from '../../src/worker/topic-creator.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
@@ -113,6 +115,23 @@ async function readAll(topic: string, count: number, client = kafka): Promise<Re
     await consumer.disconnect();
   }
   return seen;
+}
+
+/** Keys spread over the partitions, each where kafkajs's (Java-compatible) default partitioner puts it. */
+function assertDefaultPartitioning(topic: string, read: readonly Read[], partitions: number): void {
+  assert.equal(new Set(read.map((r) => r.partition)).size, partitions, 'keys spread over the partitions');
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+    partitionErrorCode: 0,
+    partitionId,
+    leader: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  for (const r of read) {
+    const key = Buffer.from(r.key ?? '');
+    assert.equal(r.partition, partitioner({ topic, partitionMetadata, message: { key, value: null } }), r.key ?? '');
+  }
 }
 
 /** Records in the topic (sum of the partitions' end offsets). */
@@ -326,20 +345,7 @@ describe('SourceTaskRunner', () => {
 
     const read = await readAll(topic, 60);
     const where = new Map(read.map((r) => [r.key, `${r.partition}@${r.offset}`]));
-    assert.equal(new Set(read.map((r) => r.partition)).size, 3, 'keys spread over the partitions');
-    // The partition of each key is the one kafkajs's (Java-compatible) default partitioner picks.
-    const partitioner = Partitioners.DefaultPartitioner();
-    const partitionMetadata = [0, 1, 2].map((partitionId) => ({
-      partitionErrorCode: 0,
-      partitionId,
-      leader: 0,
-      replicas: [0],
-      isr: [0],
-    }));
-    for (const r of read) {
-      const key = Buffer.from(r.key ?? '');
-      assert.equal(r.partition, partitioner({ topic, partitionMetadata, message: { key, value: null } }), r.key ?? '');
-    }
+    assertDefaultPartitioning(topic, read, 3);
     for (const { record, metadata } of task.committed) {
       assert.equal(`${metadata?.partition}@${metadata?.offset}`, where.get(String(record.key)), String(record.key));
     }
@@ -581,6 +587,76 @@ describe('SourceTaskRunner', () => {
     };
     await assert.rejects(startRunner(unique('nostart'), task), /cannot connect/);
     assert.equal(task.stops, 0);
+  });
+});
+
+describe('SourceTaskRunner with the protocol client (WireRecordSender)', () => {
+  const clients: KafkaWireClient[] = [];
+  const wireSender = (options: { metadataWaitMs?: number } = {}) => {
+    const client = createWireClient({ bootstrapServers: [broker.bootstrap] });
+    clients.push(client);
+    return new WireRecordSender(client, { acks: -1, compression: 'none', ...options });
+  };
+  after(async () => {
+    for (const client of clients) await client.close();
+  });
+
+  it('chooses the protocol client only for plain producers', () => {
+    assert.equal(wireSenderDecision({}).usesWire, true);
+    assert.equal(wireSenderDecision({ 'compression.type': 'gzip' }).usesWire, true);
+    assert.match(wireSenderDecision({ 'security.protocol': 'SASL_SSL' }).reason, /SASL_SSL/);
+    assert.match(wireSenderDecision({ 'enable.idempotence': 'true' }).reason, /idempotence/);
+    assert.match(wireSenderDecision({ 'transactional.id': 't' }).reason, /transactional/);
+    assert.match(wireSenderDecision({ 'compression.type': 'lz4' }).reason, /lz4/);
+  });
+
+  it('produces records, headers and timestamps as kafkajs reads them, with exact commitRecord metadata', async () => {
+    const topic = unique('wire');
+    const connector = unique('wire');
+    await createTopic(topic, 3);
+    const task = new NumberedSource({ topic, count: 60, perPoll: 20 });
+    const h = await startRunner(connector, task, { overrides: { wireSender: wireSender() } });
+    await waitFor('60 records committed', () => task.committed.length >= 60);
+    await h.runner.stop();
+
+    const read = await readAll(topic, 60);
+    assert.equal(read.length, 60);
+    const where = new Map(read.map((r) => [r.key, `${r.partition}@${r.offset}`]));
+    assertDefaultPartitioning(topic, read, 3);
+    for (const r of read) assert.equal(String(r.headers['n']), r.value?.slice(1));
+    for (const { record, metadata } of task.committed) {
+      assert.equal(`${metadata?.partition}@${metadata?.offset}`, where.get(String(record.key)), String(record.key));
+      assert.equal(metadata?.timestamp, 1_700_000_000_000 + Number(String(record.value).slice(1)));
+    }
+    assert.equal(h.value('tributary_task_records_written_total'), 60);
+  });
+
+  it('lets the broker auto-create a topic it produces to, as a producer does', async () => {
+    const topic = unique('wire-auto');
+    const task = new NumberedSource({ topic, count: 5, perPoll: 5 });
+    const h = await startRunner(unique('wire-auto'), task, { overrides: { wireSender: wireSender() } });
+    await waitFor('5 records committed', () => task.committed.length >= 5);
+    await h.runner.stop();
+    assert.equal(await topicSize(topic), 5);
+  });
+
+  it('fails the task naming the topic when it does not exist and cannot be created', async () => {
+    const closed = await startBroker({ port: 0, autoCreateTopics: false });
+    const client = createWireClient({ bootstrapServers: [closed.bootstrap] });
+    try {
+      const topic = unique('wire-missing');
+      const task = new NumberedSource({ topic, count: 5, perPoll: 5 });
+      const h = await startRunner(unique('wire-missing'), task, {
+        overrides: { wireSender: new WireRecordSender(client, { acks: -1, compression: 'none', metadataWaitMs: 200 }) },
+      });
+      await waitFor('FAILED', () => h.states.includes('FAILED'));
+      assert.match(String(h.runner.failure?.message), new RegExp(topic));
+      assert.equal(task.committed.length, 0);
+      await h.runner.stop();
+    } finally {
+      await client.close();
+      await closed.stop();
+    }
   });
 });
 

@@ -15,11 +15,11 @@ import type { ClusterMetadata, TopicInfo } from '../contract.js';
 export const METADATA_KEY = 3;
 export const METADATA_VERSION = 8;
 
-/** Never auto-creates: a mirror must not create topics by looking at them. */
-export function encodeMetadataRequest(topics: readonly string[] | null): Writer {
+/** Auto-creation only when asked: a mirror must not create topics by looking at them. */
+export function encodeMetadataRequest(topics: readonly string[] | null, allowAutoTopicCreation = false): Writer {
   const w = new Writer(64);
   w.nullableArray(topics, (x, t) => x.string(t));
-  return w.bool(false).bool(false).bool(false);
+  return w.bool(allowAutoTopicCreation).bool(false).bool(false);
 }
 
 export function decodeMetadataResponse(body: Buffer): ClusterMetadata {
