@@ -20,6 +20,12 @@
  * - `topics.regex` is matched against the topics that exist when the consumer subscribes;
  *   topics created later are not picked up until the task restarts.
  *
+ * - One `put` runs while kafkajs fetches and we convert the next batch (the database works
+ *   while the JavaScript thread does); the next `put` starts only after it returned, and every
+ *   other task call (preCommit/flush, open, close, stop) waits for it. A batch converted while
+ *   its partition was rewound (`context.offset`, also from inside `put`) is dropped and fetched
+ *   again from the new offset.
+ *
  * Converting and transforming a batch (and the error policy per record) is SinkBatchConverter's.
  */
 import {
@@ -105,9 +111,15 @@ export class SinkTaskRunner implements TaskRunner {
 
   /** Partitions opened in the task. */
   readonly #assignment = new Map<Key, TopicPartition>();
-  /** Next offset after the last record put, per assigned partition. */
   readonly #topicsUsed = new Set<string>();
+  /** Next offset after the last record put, per assigned partition. */
   readonly #positions = new Map<Key, TopicPartitionOffset>();
+  /** Next offset after the last record handed to `put` (possibly still running). */
+  readonly #taken = new Map<Key, number>();
+  /** The `put` of the previous batch, running while the next batch is fetched and converted. */
+  #putInFlight: Promise<void> | null = null;
+  /** Seeks per partition (task `offset`, rewind): a batch converted before one is dropped. */
+  readonly #seeks = new Map<Key, number>();
   /** Last offset committed (or found committed when the partition was assigned). */
   readonly #committed = new Map<Key, number>();
   readonly #pausedByTask = new Map<Key, TopicPartition>();
@@ -226,7 +238,7 @@ export class SinkTaskRunner implements TaskRunner {
     const first = messages[0];
     if (first !== undefined && !this.#committed.has(key)) this.#committed.set(key, Number(first.offset));
     // Messages come in offset order: skip those below the position (already put before a rejoin).
-    const position = this.#positions.get(key)?.offset;
+    const position = this.#taken.get(key) ?? this.#positions.get(key)?.offset;
     let from = 0;
     if (position !== undefined) while (from < messages.length && Number(messages[from]?.offset) < position) from++;
     const last = messages[messages.length - 1];
@@ -236,16 +248,34 @@ export class SinkTaskRunner implements TaskRunner {
     }
     const d = this.#deps;
     d.metrics.recordsPolled(messages.length - from);
+    const seeks = this.#seeks.get(key) ?? 0;
     const records = await this.#convert(tp, messages, from);
     if (records === null) return;
-    if (!(await this.#put(records, payload))) return;
+    // The previous batch's put ran while this one was fetched and converted; one put at a time.
+    await this.#settlePut();
+    if (this.#isStopping || seeks !== (this.#seeks.get(key) ?? 0)) return;
+    if (!this.#assignment.has(key) || this.#isPaused || this.#pausedByTask.has(key)) return;
     payload.resolveOffset(last.offset);
     const next = Number(last.offset) + 1;
-    this.#positions.set(key, { ...tp, offset: next });
-    d.metrics.recordsWritten(records.length);
-    d.metrics.sinkLag(tp.topic, tp.partition, Number(batch.highWatermark) - next);
+    this.#taken.set(key, next);
+    const highWatermark = Number(batch.highWatermark);
+    this.#putInFlight = (async () => {
+      if (!(await this.#put(records, payload))) return;
+      // A task that rewound (context.offset) from put has set the position itself.
+      if (seeks === (this.#seeks.get(key) ?? 0)) this.#positions.set(key, { ...tp, offset: next });
+      d.metrics.recordsWritten(records.length);
+      d.metrics.sinkLag(tp.topic, tp.partition, highWatermark - next);
+    })();
     await this.#commitIfDue();
     await this.#heartbeat(payload);
+  }
+
+  /** Waits for the `put` in flight (it never rejects: failures fail the task). */
+  async #settlePut(): Promise<void> {
+    const inFlight = this.#putInFlight;
+    if (inFlight === null) return;
+    await inFlight;
+    if (this.#putInFlight === inFlight) this.#putInFlight = null;
   }
 
   /**
@@ -309,6 +339,7 @@ export class SinkTaskRunner implements TaskRunner {
   // ---- rebalances ----
 
   async #rebalance(assigned: readonly TopicPartition[]): Promise<void> {
+    await this.#settlePut();
     if (this.#isStopping) return;
     const next = new Map(assigned.map((tp) => [keyOf(tp), tp] as const));
     const revoked = [...this.#assignment].filter(([k]) => !next.has(k));
@@ -325,6 +356,7 @@ export class SinkTaskRunner implements TaskRunner {
       for (const [k] of revoked) {
         this.#assignment.delete(k);
         this.#positions.delete(k);
+        this.#taken.delete(k);
         this.#committed.delete(k);
         this.#pausedByTask.delete(k);
       }
@@ -379,6 +411,7 @@ export class SinkTaskRunner implements TaskRunner {
    * committed offsets so the records are delivered again.
    */
   async #commit(keys: readonly Key[], reason: string): Promise<void> {
+    await this.#settlePut();
     const d = this.#deps;
     const current = keys.flatMap((k) => {
       const p = this.#positions.get(k);
@@ -432,11 +465,14 @@ export class SinkTaskRunner implements TaskRunner {
       const tp = this.#assignment.get(k);
       if (committed === undefined || tp === undefined) continue;
       this.#positions.set(k, { ...tp, offset: committed });
+      this.#taken.delete(k);
       this.#seek({ ...tp, offset: committed });
     }
   }
 
   #seek(o: TopicPartitionOffset): void {
+    const k = keyOf(o);
+    this.#seeks.set(k, (this.#seeks.get(k) ?? 0) + 1);
     if (this.#consumer === null || !this.#hasConsumerGroup) return;
     try {
       this.#consumer.seek({ topic: o.topic, partition: o.partition, offset: String(o.offset) });
@@ -474,6 +510,7 @@ export class SinkTaskRunner implements TaskRunner {
           const k = keyOf(o);
           if (this.#assignment.has(k))
             this.#positions.set(k, { topic: o.topic, partition: o.partition, offset: o.offset });
+          this.#taken.delete(k);
           this.#seek(o);
         }
       },

@@ -8,10 +8,10 @@ import {
   type Header,
   type Props,
   RetriableError,
+  type SchemaAndValue,
   Schemas,
   type SinkRecord,
   type SinkTask,
-  type SchemaAndValue,
   type SinkTaskContext,
   type TopicPartition,
   type TopicPartitionOffset,
@@ -196,6 +196,68 @@ class CollectingSinkTask implements SinkTask {
   stop(): void {
     this.isStopped = true;
   }
+}
+
+/**
+ * A sink whose `put` takes `putMs`; it records every other task call made while a `put`
+ * runs (the runtime must never make one), and can rewind its partition once from `put`.
+ */
+class SlowSinkTask implements SinkTask {
+  readonly puts: SinkRecord[][] = [];
+  readonly overlaps: string[] = [];
+  context: SinkTaskContext | null = null;
+  #isInPut = false;
+  #rewind: { afterRecords: number; offset: number } | null;
+
+  constructor(
+    private readonly putMs: number,
+    options: { rewindOnce?: { afterRecords: number; offset: number } } = {},
+  ) {
+    this.#rewind = options.rewindOnce ?? null;
+  }
+
+  get records(): SinkRecord[] {
+    return this.puts.flat();
+  }
+
+  #call(name: string): void {
+    if (this.#isInPut) this.overlaps.push(name);
+  }
+
+  start(_props: Props, context: SinkTaskContext): void {
+    this.context = context;
+  }
+
+  open(): void {
+    this.#call('open');
+  }
+
+  async put(records: readonly SinkRecord[]): Promise<void> {
+    this.#call('put');
+    this.#isInPut = true;
+    try {
+      this.puts.push([...records]);
+      await new Promise((resolve) => setTimeout(resolve, this.putMs));
+      const rewind = this.#rewind;
+      if (rewind !== null && this.records.length >= rewind.afterRecords && records[0] !== undefined) {
+        this.#rewind = null;
+        const { topic, kafkaPartition: partition } = records[0];
+        this.context?.offset([{ topic, partition, offset: rewind.offset }]);
+      }
+    } finally {
+      this.#isInPut = false;
+    }
+  }
+
+  flush(): void {
+    this.#call('flush');
+  }
+
+  close(): void {
+    this.#call('close');
+  }
+
+  stop(): void {}
 }
 
 const stringConverter = () => new StringConverter(stringConverterConfig.parse({}));
@@ -769,6 +831,68 @@ describe('SinkTaskRunner', () => {
       await runner.stop();
     }
     assert.equal((await committed(connector, topic)).get(0), 3);
+  });
+
+  it('puts one batch while the next is fetched and converted, never overlapping put with another task call', async () => {
+    const topic = unique('overlap');
+    const connector = unique('overlap');
+    await createTopic(topic, 2);
+    const values = Array.from({ length: 40 }, (_, i) => ({ value: `o${i}`, partition: i % 2 }));
+    for (let i = 0; i < values.length; i += 4) await produce(topic, values.slice(i, i + 4));
+    const task = new SlowSinkTask(15);
+    const { runner } = await startRunner(connector, task, { topics: [topic], offsetFlushIntervalMs: 20 });
+    try {
+      await waitFor('40 records', () => task.records.length >= 40);
+    } finally {
+      await runner.stop();
+    }
+    assert.deepEqual(task.overlaps, [], 'no task call while a put was running');
+    for (const partition of [0, 1]) {
+      const offsets = task.records.filter((r) => r.kafkaPartition === partition).map((r) => r.kafkaOffset);
+      assert.deepEqual(
+        offsets,
+        Array.from({ length: 20 }, (_, i) => i),
+        `partition ${partition} in order, once`,
+      );
+    }
+    const done = await committed(connector, topic);
+    assert.equal(done.get(0), 20);
+    assert.equal(done.get(1), 20);
+  });
+
+  it('drops a batch converted during a put that rewound its partition, and delivers from the new offset', async () => {
+    const topic = unique('rewind-in-put');
+    const connector = unique('rewind-in-put');
+    await createTopic(topic, 1);
+    const task = new SlowSinkTask(40, { rewindOnce: { afterRecords: 2, offset: 1 } });
+    const { runner } = await startRunner(connector, task, { topics: [topic] });
+    const afterRewind = () => {
+      const offsets = task.records.map((r) => r.kafkaOffset);
+      const again = offsets.indexOf(1, offsets.indexOf(1) + 1);
+      return again < 0 ? [] : offsets.slice(again);
+    };
+    try {
+      // One batch per record, produced while earlier ones are being put.
+      for (let i = 0; i < 6; i++) {
+        await produce(topic, [{ value: `r${i}` }]);
+        await new Promise((resolve) => setTimeout(resolve, 15));
+      }
+      await waitFor('every record again after the rewind', () => afterRewind().includes(5));
+    } finally {
+      await runner.stop();
+    }
+    const offsets = task.records.map((r) => r.kafkaOffset);
+    const rewoundAt = offsets.indexOf(1, offsets.indexOf(1) + 1);
+    assert.ok(rewoundAt > 0, `offset 1 is delivered again after the rewind: ${offsets.join(',')}`);
+    assert.deepEqual(
+      offsets.slice(rewoundAt),
+      [1, 2, 3, 4, 5],
+      `after the rewind every record from offset 1, in order: ${offsets.join(',')}`,
+    );
+    assert.ok(
+      offsets.slice(0, rewoundAt).every((o, i) => o === i),
+      `before it, the records in order from 0: ${offsets.join(',')}`,
+    );
   });
 
   it('starts a partition where the task asked in open', async () => {
