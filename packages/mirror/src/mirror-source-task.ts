@@ -27,6 +27,7 @@ import {
   type BatchFetcher,
   ErrorCode,
   encodeRecordBatch,
+  errorName,
   type FetchedPartition,
   type FetcherOptions,
   type ForwardBatch,
@@ -386,7 +387,9 @@ export class MirrorSourceTask implements SourceTask {
     }
     this.#missing.delete(where);
     if (part.errorCode !== 0) {
-      throw new RetriableError(`Fetching ${where} failed with Kafka error ${part.errorCode}`);
+      throw new RetriableError(
+        `Fetching ${where} failed: ${part.errorMessage ?? `${errorName(part.errorCode)} (${part.errorCode})`}`,
+      );
     }
     if (part.batches.length === 0) return;
     const remote =
