@@ -118,6 +118,16 @@ export interface Env {
   readonly dir: string;
   startWorker(offsetFile?: string): Promise<Worker>;
   consume(topic: string, count: number, timeoutMs?: number): Promise<Message[]>;
+  /**
+   * Reads `topic` from the beginning until `isDone(messagesSoFar)`; fails after `timeoutMs`
+   * listing what arrived. For topics whose record count is not known in advance (redelivery).
+   */
+  consumeUntil(
+    topic: string,
+    isDone: (messages: readonly Message[]) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<Message[]>;
   close(): Promise<void>;
 }
 
@@ -167,46 +177,56 @@ export async function startEnv(): Promise<Env> {
         },
       };
     },
-    async consume(topic, count, timeoutMs = 30_000) {
-      const consumer = kafka.consumer({ groupId: `g-${randomUUID()}` });
-      const messages: Message[] = [];
-      await consumer.connect();
-      try {
-        await consumer.subscribe({ topic, fromBeginning: true });
-        let resolveDone: () => void = () => {};
-        const done = new Promise<void>((resolve) => {
-          resolveDone = resolve;
-        });
-        await consumer.run({
-          eachMessage: async ({ message }) => {
-            messages.push({
-              key: message.key === null ? null : JSON.parse(message.key.toString()),
-              value: JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>,
-            });
-            if (messages.length >= count) resolveDone();
-          },
-        });
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, timeoutMs);
-        });
-        await Promise.race([done, timeout]);
-        clearTimeout(timer);
-        if (messages.length < count) {
-          throw new Error(
-            `Expected ${count} records on ${topic}, got ${messages.length}: ${JSON.stringify(messages.map((m) => m.value))}`,
-          );
-        }
-        return messages;
-      } finally {
-        await consumer.disconnect();
-      }
+    consume(topic, count, timeoutMs = 30_000) {
+      return consumeUntil(topic, (messages) => messages.length >= count, `${count} records`, timeoutMs);
     },
+    consumeUntil,
     async close() {
       await broker.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+
+  async function consumeUntil(
+    topic: string,
+    isDone: (messages: readonly Message[]) => boolean,
+    what: string,
+    timeoutMs = 30_000,
+  ): Promise<Message[]> {
+    const consumer = kafka.consumer({ groupId: `g-${randomUUID()}` });
+    const messages: Message[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      let resolveDone: () => void = () => {};
+      const done = new Promise<void>((resolve) => {
+        resolveDone = resolve;
+      });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          messages.push({
+            key: message.key === null ? null : JSON.parse(message.key.toString()),
+            value: JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>,
+          });
+          if (isDone(messages)) resolveDone();
+        },
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([done, timeout]);
+      clearTimeout(timer);
+      if (!isDone(messages)) {
+        throw new Error(
+          `Expected ${what} on ${topic}, got ${messages.length} records: ${JSON.stringify(messages.map((m) => m.value))}`,
+        );
+      }
+      return messages;
+    } finally {
+      await consumer.disconnect();
+    }
+  }
 }
 
 export async function waitFor<T>(
