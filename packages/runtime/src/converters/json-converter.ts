@@ -56,10 +56,17 @@ const NULL_SCHEMA_AND_VALUE: SchemaAndValue = Object.freeze({ schema: null, valu
 const SCHEMA_PREFIX = /^\s*\{\s*"schema"\s*:\s*/y;
 const PAYLOAD_PREFIX = /\s*,\s*"payload"\s*:/y;
 
+function isJsonWhitespace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
 export class JsonConverter implements Converter, HeaderConverter {
   private readonly hasSchemas: boolean;
   private readonly writer: JsonWriter;
   private readonly reader: JsonReader;
+  /** The bytes of the last envelope read through the cache up to its payload (`{"schema":…,"payload":`), and its schema. */
+  private lastPrefix: Buffer | null = null;
+  private lastSchema: Schema | null = null;
 
   constructor(config: JsonConverterConfig) {
     this.hasSchemas = config['schemas.enable'];
@@ -86,7 +93,12 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   toConnectData(topic: string, _headers: readonly Header[], bytes: Uint8Array | null): SchemaAndValue {
     if (bytes === null) return NULL_SCHEMA_AND_VALUE;
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (this.hasSchemas) {
+      const known = this.readKnownPrefix(buffer);
+      if (known !== undefined) return known;
+    }
+    const text = buffer.toString('utf8');
     if (!this.hasSchemas) {
       if (text.trim() === '') return NULL_SCHEMA_AND_VALUE;
       return { schema: null, value: this.parse(topic, text, false) };
@@ -103,6 +115,27 @@ export class JsonConverter implements Converter, HeaderConverter {
   }
 
   /**
+   * The hottest path: records of a topic mostly repeat one schema, so an envelope that
+   * starts with the same bytes as the last one, through `"payload":`, has its schema; only
+   * the payload is decoded and parsed. `undefined` for anything else.
+   */
+  private readKnownPrefix(buffer: Buffer): SchemaAndValue | undefined {
+    const prefix = this.lastPrefix;
+    if (prefix === null || buffer.length <= prefix.length) return undefined;
+    if (buffer.compare(prefix, 0, prefix.length, 0, prefix.length) !== 0) return undefined;
+    let close = buffer.length - 1;
+    while (close > prefix.length && isJsonWhitespace(buffer[close] as number)) close--;
+    if (buffer[close] !== 0x7d) return undefined;
+    let payload: unknown;
+    try {
+      payload = parseJson(buffer.toString('utf8', prefix.length, close), { keepsDecimalText: true });
+    } catch {
+      return undefined;
+    }
+    return { schema: this.lastSchema, value: this.reader.valueOf(this.lastSchema, payload) };
+  }
+
+  /**
    * The hot path: an envelope whose schema text was seen before. Only the payload is
    * parsed. `undefined` sends anything unusual to `readEnvelope`, which decides.
    */
@@ -115,6 +148,11 @@ export class JsonConverter implements Converter, HeaderConverter {
     if (schema === undefined) return undefined;
     PAYLOAD_PREFIX.lastIndex = schemaEnd;
     if (!PAYLOAD_PREFIX.test(text)) return undefined;
+    // A schema object ends where its closing brace is, so these bytes fix the schema.
+    if (text.charCodeAt(schemaStart) === 0x7b) {
+      this.lastPrefix = Buffer.from(text.slice(0, PAYLOAD_PREFIX.lastIndex), 'utf8');
+      this.lastSchema = schema;
+    }
     const close = text.trimEnd().length - 1;
     if (text.charCodeAt(close) !== 0x7d) return undefined;
     let payload: unknown;

@@ -336,6 +336,24 @@ describe('JsonConverter envelope errors', () => {
     );
   });
 
+  it('one converter keeps every rule after a run of envelopes with the same schema bytes', () => {
+    const c = converter();
+    const prefix = '{"schema":{"type":"struct","fields":[{"field":"n","type":"string"}],"optional":false},"payload":';
+    assert.equal((read(c, `${prefix}{"n":"a"}}`).value as Struct).get('n'), 'a');
+    assert.equal((read(c, `${prefix}{"n":"b"}}`).value as Struct).get('n'), 'b');
+    assert.equal((read(c, `${prefix}{"n":"ü €"}}\n `).value as Struct).get('n'), 'ü €');
+    assert.throws(
+      () => read(c, `${prefix}{"n":"c"},"extra":2}`),
+      (err: unknown) => err instanceof DataError && err.message === message,
+    );
+    assert.throws(() => read(c, `${prefix}{"n":"d"}`), /serialization error of topic orders/);
+    assert.throws(() => read(c, `${prefix}{"n":5}}`), DataError);
+    assert.equal((read(c, `${prefix}{"n":"e"}}`).value as Struct).get('n'), 'e');
+    // Another schema after the run is read as itself.
+    const other = read(c, '{"schema":{"type":"int64","optional":false},"payload":9007199254740993}');
+    assert.equal(other.value, 9007199254740993n);
+  });
+
   it('reads an envelope written with the payload first', () => {
     const result = read(converter(), '{ "payload" : 5, "schema" : {"type":"int32","optional":false} }');
     assert.equal(result.value, 5);
