@@ -20,9 +20,7 @@ import type {
 import { dialectFor } from './dialects/dialect-for.js';
 import { isTransient, wrapDriverError } from './driver-errors.js';
 import { type Driver, markDisposed } from './drivers/driver.js';
-import { openDuckdbDatabase } from './drivers/duckdb-driver.js';
 import { mysqlDriver } from './drivers/mysql-driver.js';
-import { pgDriver } from './drivers/pg-driver.js';
 import { sqliteDriver } from './drivers/sqlite-driver.js';
 
 /**
@@ -31,10 +29,14 @@ import { sqliteDriver } from './drivers/sqlite-driver.js';
  * the address and the number of attempts, with the last driver error as `cause`.
  */
 export async function openDatabase(spec: ConnectionSpec, options: OpenDatabaseOptions = {}): Promise<Database> {
-  if (spec.dialect === 'duckdb') return openDuckdbDatabase(spec, options);
+  // DuckDB's native library (~36 MB resident) and pg load only when a database of theirs is opened.
+  if (spec.dialect === 'duckdb') {
+    const { openDuckdbDatabase } = await import('./drivers/duckdb-driver.js');
+    return openDuckdbDatabase(spec, options);
+  }
   const attempts = Math.max(1, Math.floor(options.attempts ?? 3));
   const backoffMs = Math.max(0, options.backoffMs ?? 10_000);
-  const driver = driverFor(spec, options.createIfMissing ?? false);
+  const driver = await driverFor(spec, options.createIfMissing ?? false);
   const poolSize = Math.max(driver.minPoolSize(spec), options.poolSize ?? 2);
   const db = new KnexDatabase(
     spec,
@@ -165,12 +167,14 @@ async function* rowBatches(rows: Readable, size: number): AsyncGenerator<Row[]> 
   }
 }
 
-function driverFor(spec: ConnectionSpec, createIfMissing: boolean): Driver {
+async function driverFor(spec: ConnectionSpec, createIfMissing: boolean): Promise<Driver> {
   switch (spec.dialect) {
     case 'mysql':
       return mysqlDriver;
-    case 'postgresql':
+    case 'postgresql': {
+      const { pgDriver } = await import('./drivers/pg-driver.js');
       return pgDriver();
+    }
     case 'sqlite':
       sqliteDriver.allowCreate(spec, createIfMissing);
       return sqliteDriver;
