@@ -58,7 +58,7 @@ describe('tributary connect-standalone', () => {
     } finally {
       await admin.disconnect();
     }
-    const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
+    const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}`, maxWaitTimeInMs: 100 });
     const values: string[] = [];
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });

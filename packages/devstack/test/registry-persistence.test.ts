@@ -110,7 +110,7 @@ describe('registry persistence in the _schemas topic', () => {
       await admin.disconnect();
     }
 
-    const consumer = kafka.consumer({ groupId: uniqueName('g') });
+    const consumer = kafka.consumer({ groupId: uniqueName('g'), maxWaitTimeInMs: 100 });
     await consumer.connect();
     const seen: { key: unknown; value: unknown }[] = [];
     try {

@@ -193,7 +193,7 @@ export async function startEnv(): Promise<Env> {
     what: string,
     timeoutMs = 30_000,
   ): Promise<Message[]> {
-    const consumer = kafka.consumer({ groupId: `g-${randomUUID()}` });
+    const consumer = kafka.consumer({ groupId: `g-${randomUUID()}`, maxWaitTimeInMs: 100 });
     const messages: Message[] = [];
     await consumer.connect();
     try {

@@ -147,7 +147,7 @@ export async function consumeAndCommit(
   partition: number,
   commitAt: number,
 ): Promise<string[]> {
-  const consumer = kafka.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  const consumer = kafka.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 });
   const seen: string[] = [];
   await consumer.connect();
   try {
@@ -185,7 +185,7 @@ export async function consumeToEnd(kafka: Kafka, group: string, topic: string, p
   await admin.connect();
   const high = Number((await admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition)?.high ?? 0);
   await admin.disconnect();
-  const consumer = kafka.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  const consumer = kafka.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 });
   const values: string[] = [];
   await consumer.connect();
   try {

@@ -181,7 +181,12 @@ export async function consumeAll(
   count: number,
   timeoutMs = 30_000,
 ): Promise<ConsumedRecord[]> {
-  const consumer = cluster.kafka.consumer({ groupId: `reader-${randomUUID()}`, readUncommitted: false });
+  const consumer = cluster.kafka.consumer({
+    groupId: `reader-${randomUUID()}`,
+    readUncommitted: false,
+    // A short long-poll: disconnect() waits for the fetch in flight (kafkajs' default 5 s).
+    maxWaitTimeInMs: 100,
+  });
   const records: ConsumedRecord[] = [];
   await consumer.connect();
   try {

@@ -469,7 +469,7 @@ async function readSyncs(topic: string, cluster = env.a) {
   const ends = await cluster.admin.fetchTopicOffsets(topic);
   const total = ends.reduce((n, e) => n + Number(e.high), 0);
   if (total === 0) return [];
-  const consumer = cluster.kafka.consumer({ groupId: `syncs-${Date.now()}-${Math.random()}` });
+  const consumer = cluster.kafka.consumer({ groupId: `syncs-${Date.now()}-${Math.random()}`, maxWaitTimeInMs: 100 });
   const out: ReturnType<typeof decodeOffsetSync>[] = [];
   await consumer.connect();
   try {

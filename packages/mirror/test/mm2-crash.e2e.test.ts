@@ -51,7 +51,12 @@ function eventRecord(partition: number, index: number) {
 
 /** A member of `group` that holds every partition of `topic` and fetches nothing; offsets are committed by hand. */
 async function idleMember(kafka: Kafka, group: string, topic: string): Promise<Consumer> {
-  const consumer = kafka.consumer({ groupId: group, sessionTimeout: 30_000, heartbeatInterval: 1000 });
+  const consumer = kafka.consumer({
+    groupId: group,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 1000,
+    maxWaitTimeInMs: 100,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let isJoined = false;

@@ -33,7 +33,7 @@ const GROUP = 'billing';
 
 /** Consumes `limits[p]` records of each partition with `group` and commits exactly there. */
 async function consumePart(kafka: Kafka, topic: string, group: string, limits: readonly number[]): Promise<void> {
-  const consumer = kafka.consumer({ groupId: group });
+  const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const seen = limits.map(() => 0);
@@ -149,7 +149,10 @@ describe('a consumer group switched from A to B', () => {
     }
 
     // The switched consumer reads exactly the rest on B.
-    const consumer = new Kafka({ brokers: [b.bootstrap], logLevel: logLevel.NOTHING }).consumer({ groupId: GROUP });
+    const consumer = new Kafka({ brokers: [b.bootstrap], logLevel: logLevel.NOTHING }).consumer({
+      groupId: GROUP,
+      maxWaitTimeInMs: 100,
+    });
     await consumer.connect();
     try {
       await consumer.subscribe({ topic: 'A.invoices', fromBeginning: true });

@@ -34,7 +34,7 @@ async function newWriter(offsetLagMax = 100): Promise<{ writer: OffsetSyncWriter
 }
 
 async function readSyncs(topic: string, count: number): Promise<OffsetSync[]> {
-  const consumer = kafka.consumer({ groupId: `r-${randomUUID()}` });
+  const consumer = kafka.consumer({ groupId: `r-${randomUUID()}`, maxWaitTimeInMs: 100 });
   const out: OffsetSync[] = [];
   await consumer.connect();
   try {

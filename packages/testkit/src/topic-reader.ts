@@ -34,7 +34,12 @@ export class TopicReader {
 
   static async open(bootstrap: string, topic: string): Promise<TopicReader> {
     const kafka = new Kafka({ clientId: 'testkit-reader', brokers: [bootstrap], logLevel: logLevel.NOTHING });
-    const consumer = kafka.consumer({ groupId: `testkit-reader-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    const consumer = kafka.consumer({
+      groupId: `testkit-reader-${randomUUID()}`,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 100,
+    });
     const admin = kafka.admin();
     const reader = new TopicReader(topic, consumer, admin);
     await admin.connect();
@@ -69,7 +74,9 @@ export class TopicReader {
       {
         timeoutMs,
         describe: () =>
-          ends.map((e) => `partition ${e.partition}: read to ${this.#positions.get(e.partition) ?? 0} of ${e.high}`).join(', '),
+          ends
+            .map((e) => `partition ${e.partition}: read to ${this.#positions.get(e.partition) ?? 0} of ${e.high}`)
+            .join(', '),
       },
     );
   }

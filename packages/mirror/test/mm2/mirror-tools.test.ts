@@ -60,7 +60,7 @@ describe('mirror status and inventory', () => {
       topic: 'audit',
       partitions: [{ partition: 0, offset: '2' }],
     });
-    member = kafka.consumer({ groupId: 'search' });
+    member = kafka.consumer({ groupId: 'search', maxWaitTimeInMs: 100 });
     await member.connect();
     await member.subscribe({ topic: 'audit', fromBeginning: true });
     let joined = false;

@@ -431,7 +431,7 @@ describe('StandaloneHerder', () => {
       );
       assert.deepEqual(await linesAtLeast(output, 5), [0, 2, 4, 6, 8].map((n) => JSON.stringify({ n })));
       await waitFor('5 dead letters', async () => ((await topicSize(dlq).catch(() => 0)) >= 5 ? true : undefined));
-      const consumer = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING }).consumer({ groupId: `dlq-reader-${id}` });
+      const consumer = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING }).consumer({ groupId: `dlq-reader-${id}`, maxWaitTimeInMs: 100 });
       const dead: { value: string; stage: string; topic: string }[] = [];
       await consumer.connect();
       await consumer.subscribe({ topic: dlq, fromBeginning: true });
