@@ -182,6 +182,10 @@ export function workerProperties(
     'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
     'offset.storage.file.filename': offsetFile,
     'offset.flush.interval.ms': offsetFlushMs,
+    // A worker killed with -9 stays in its sink's consumer group until its session expires,
+    // and the restarted worker's consumer waits for that: 6 s (the broker's minimum), not 30.
+    'consumer.session.timeout.ms': 6000,
+    'consumer.heartbeat.interval.ms': 1000,
     listeners: 'http://127.0.0.1:0',
   });
   return { path, offsetFile };
