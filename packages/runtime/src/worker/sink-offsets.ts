@@ -4,6 +4,10 @@
  * `{kafka_topic, kafka_partition}` → `{kafka_offset}`. Altering needs the group to be empty,
  * which it is while the connector is STOPPED. The broker may lack OffsetDelete, so removing
  * single partitions (a `null` offset) rewrites the group: delete it, then commit what remains.
+ * The commit goes through a `GroupOffsetCommitter` when the worker gives one (the protocol
+ * client's member-less OffsetCommit, as Kafka's Admin.alterConsumerGroupOffsets: milliseconds);
+ * otherwise through kafkajs' `admin.setOffsets`, which joins the group with a paused consumer
+ * and waits out a fetch long-poll (about 5 s per topic).
  */
 import { ConfigError, type ConfigProblem, type OffsetValue, type TopicPartition } from '@tributary/api';
 import type { Admin } from 'kafkajs';
@@ -17,6 +21,12 @@ export const KAFKA_OFFSET = 'kafka_offset';
 export function sinkGroupId(connectorName: string): string {
   return `connect-${connectorName}`;
 }
+
+/** Commits offsets for a group that has no members; throws naming what the broker refused. */
+export type GroupOffsetCommitter = (
+  groupId: string,
+  offsets: readonly { readonly topic: string; readonly partition: number; readonly offset: number }[],
+) => Promise<void>;
 
 export interface SinkOffsetChange {
   readonly partition: TopicPartition;
@@ -88,6 +98,7 @@ export async function alterSinkOffsets(
   admin: Admin,
   groupId: string,
   changes: readonly SinkOffsetChange[],
+  commit?: GroupOffsetCommitter,
 ): Promise<void> {
   const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
   const hasRemovals = changes.some((c) => c.offset === null);
@@ -104,6 +115,10 @@ export async function alterSinkOffsets(
     else target.set(key(change.partition), { ...change.partition, offset: change.offset });
   }
   if (hasRemovals) await deleteGroupIfPresent(admin, groupId);
+  if (commit !== undefined) {
+    if (target.size > 0) await commit(groupId, [...target.values()]);
+    return;
+  }
   const byTopic = new Map<string, { partition: number; offset: string }[]>();
   for (const { topic, partition, offset } of target.values()) {
     const list = byTopic.get(topic) ?? [];

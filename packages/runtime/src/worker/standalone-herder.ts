@@ -10,6 +10,7 @@ import {
   ConfigError,
   type ConfigKeyInfo,
   type ConfigProblem,
+  ConnectError,
   type ConnectorPlugin,
   describeKey,
   type Logger,
@@ -19,10 +20,11 @@ import {
   type SourceOffset,
   type SourcePartition,
 } from '@tributary/api';
+import { createWireClient, errorName } from '@tributary/protocol';
 import type { Admin } from 'kafkajs';
 import { type ConfigProviders, createConfigProviders, keysFromProviders } from '../config/config-providers.js';
 import { validateConnectorConfig } from '../config/connector-config.js';
-import { bootstrapServersOf } from '../config/kafka-client.js';
+import { bootstrapServersOf, clientProps } from '../config/kafka-client.js';
 import type { ParsedWorkerConfig } from '../config/worker-config.js';
 import {
   type ConfigInfos,
@@ -46,7 +48,14 @@ import { ConnectorWorker, type ResolvedConfig } from './connector-worker.js';
 import { createKafka } from './kafka-clients.js';
 import { redactingLogger } from './redacting-logger.js';
 import { SerialQueue } from './serial-queue.js';
-import { alterSinkOffsets, parseSinkOffsets, readSinkOffsets, resetSinkOffsets, sinkGroupId } from './sink-offsets.js';
+import {
+  alterSinkOffsets,
+  type GroupOffsetCommitter,
+  parseSinkOffsets,
+  readSinkOffsets,
+  resetSinkOffsets,
+  sinkGroupId,
+} from './sink-offsets.js';
 import { createTaskFactory } from './task-factory.js';
 
 export interface StandaloneHerderOptions {
@@ -262,7 +271,7 @@ export class StandaloneHerder implements Herder {
         const changes = parseSinkOffsets(offsets);
         const connector = worker.plugin.connector();
         await connector.alterOffsets?.(props, changes);
-        await alterSinkOffsets(this.#requireAdmin(), sinkGroupId(name), changes);
+        await alterSinkOffsets(this.#requireAdmin(), sinkGroupId(name), changes, this.#groupOffsetCommitter());
         return;
       }
       const entries = offsets.map((o): [SourcePartition, SourceOffset | null] => [o.partition, o.offset]);
@@ -270,6 +279,33 @@ export class StandaloneHerder implements Herder {
       await connector.alterOffsets?.(props, new Map(entries));
       await this.#options.offsetStore.set(name, entries);
     });
+  }
+
+  /**
+   * The protocol client's member-less OffsetCommit on the worker's admin cluster, when that
+   * is PLAINTEXT (the client has no TLS or SASL); otherwise kafkajs' slower setOffsets.
+   */
+  #groupOffsetCommitter(): GroupOffsetCommitter | undefined {
+    const props = clientProps(this.#options.worker.props, 'admin');
+    const protocol = props['security.protocol']?.trim().toUpperCase() || 'PLAINTEXT';
+    if (protocol !== 'PLAINTEXT') return undefined;
+    return async (groupId, offsets) => {
+      const client = createWireClient({
+        bootstrapServers: bootstrapServersOf(props),
+        clientId: props['client.id']?.trim() || 'tributary-worker-admin',
+      });
+      try {
+        const refused = (await client.commitGroupOffsets(groupId, offsets)).filter((r) => r.errorCode !== 0);
+        if (refused.length > 0) {
+          const list = refused.map((r) => `${r.topic}-${r.partition}: ${errorName(r.errorCode)}`).join(', ');
+          throw new ConnectError(`Kafka refused the offsets of consumer group ${groupId} for ${list}`, {
+            code: 'KAFKA',
+          });
+        }
+      } finally {
+        await client.close();
+      }
+    };
   }
 
   async resetConnectorOffsets(name: string): Promise<void> {
