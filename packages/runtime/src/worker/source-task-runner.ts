@@ -32,8 +32,8 @@ export interface SourceTaskRunnerDependencies extends SourceTaskLoopDependencies
   /** Names for error context and logs; default `key.converter`, `value.converter`, `header.converter`. */
   readonly converterNames?: { readonly key: string; readonly value: string; readonly header: string };
   readonly transforms: TransformChain;
-  /** Connected; shared or not, the runner never disconnects it. */
-  readonly producer: Producer;
+  /** Connected; shared or not, the runner never disconnects it. Only `null` with a `wireSender`. */
+  readonly producer: Producer | null;
   /**
    * When given, records are produced with it instead of `producer` (and partitioned with
    * its metadata): see wire-record-sender.ts. The caller closes it.
@@ -452,7 +452,9 @@ export class SourceTaskRunner extends SourceTaskLoop<SourceRecord> {
       }));
     }
     const { acks = -1, timeout, compression } = this.#deps.sendOptions ?? {};
-    const results = await this.#deps.producer.sendBatch({
+    const producer = this.#deps.producer;
+    if (producer === null) throw new ConnectError(`Task ${this.name} has neither a producer nor a wire sender`);
+    const results = await producer.sendBatch({
       acks,
       ...(timeout === undefined ? {} : { timeout }),
       ...(compression === undefined ? {} : { compression }),

@@ -76,15 +76,21 @@ export async function createTaskFactory(options: TaskFactoryOptions): Promise<Ta
     if (options.plugin.kind === 'source') {
       const settings = producerConfig(producerProps(worker, overrides.producer));
       warnIgnored(log, 'producer', settings.ignored);
-      const producer = await clients.producer(
-        createKafka({
-          ...clientOptions,
-          kind: 'producer',
-          overrides: overrides.producer,
-          clientId: `connector-producer-${name}`,
-        }).kafka,
-        settings.config,
-      );
+      const taskProducerProps = clientProps(worker.props, 'producer', overrides.producer);
+      // Both task paths produce with the protocol client when the producer settings allow it
+      // (batches always do); only otherwise does the connector need a kafkajs producer.
+      const senderChoice = wireSenderDecision(taskProducerProps);
+      const producer = senderChoice.usesWire
+        ? null
+        : await clients.producer(
+            createKafka({
+              ...clientOptions,
+              kind: 'producer',
+              overrides: overrides.producer,
+              clientId: `connector-producer-${name}`,
+            }).kafka,
+            settings.config,
+          );
       const admin = await clients.admin(
         createKafka({
           ...clientOptions,
@@ -97,7 +103,6 @@ export async function createTaskFactory(options: TaskFactoryOptions): Promise<Ta
       const topicCreator: TopicCreator | null =
         topicCreation === null ? null : createTopicCreator({ admin, settings: topicCreation, logger: log });
       const plugin = options.plugin;
-      const taskProducerProps = clientProps(worker.props, 'producer', overrides.producer);
       return {
         create: async (taskId, taskProps) =>
           build(options, taskId, 'source', (parts) => {
@@ -138,7 +143,6 @@ export async function createTaskFactory(options: TaskFactoryOptions): Promise<Ta
               });
               return { runner, closesParts: false, close: () => client.close() };
             }
-            const senderChoice = wireSenderDecision(taskProducerProps);
             logSenderChoice(parts.logger, senderChoice);
             const wireClient = senderChoice.usesWire
               ? createWireClient(wireClientOptions(taskProducerProps, `connector-producer-${name}-${taskId}`))

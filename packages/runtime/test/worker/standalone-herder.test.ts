@@ -334,6 +334,30 @@ describe('StandaloneHerder', () => {
     }
   });
 
+  it('produces with kafkajs when the producer settings need it (enable.idempotence=true), with the protocol client otherwise', async () => {
+    for (const extra of [{ 'producer.enable.idempotence': 'true', 'producer.acks': 'all' }, {}]) {
+      const id = randomUUID().slice(0, 8);
+      const topic = `lines-${id}`;
+      const input = join(dir, `in-${id}.txt`);
+      await writeFile(input, 'one\ntwo\nthree\n');
+      const w = await startWorker(extra);
+      try {
+        await w.herder.putConnectorConfig(
+          `src-${id}`,
+          { 'connector.class': 'FileStreamSource', file: input, topic },
+          { allowReplace: false },
+        );
+        await waitFor(`3 records (${JSON.stringify(extra)})`, async () =>
+          (await topicSize(topic).catch(() => 0)) >= 3 ? true : undefined,
+        );
+        await w.herder.stopConnector(`src-${id}`);
+        assert.equal(await topicSize(topic), 3);
+      } finally {
+        await w.stop();
+      }
+    }
+  });
+
   it('refuses a bad configuration with one ConfigError naming every bad key', async () => {
     const w = await startWorker();
     try {
