@@ -16,6 +16,7 @@
  */
 import {
   boolean,
+  ConfigError,
   type ConfigProblem,
   type ConfigValues,
   choice,
@@ -547,6 +548,18 @@ function isSet(props: RawProps, key: string): boolean {
 
 function merged(...maps: Record<string, string>[]): Record<string, string> {
   return Object.assign({}, ...maps) as Record<string, string>;
+}
+
+/** `resolveMirrorSettings`, throwing one ConfigError naming every problem under `context`. */
+export function requireMirrorSettings(
+  config: Parameters<typeof resolveMirrorSettings>[0],
+  props: RawProps,
+  options: Parameters<typeof resolveMirrorSettings>[2],
+  context: string,
+): MirrorSettings {
+  const { settings, problems } = resolveMirrorSettings(config, props, options);
+  if (problems.length > 0) throw new ConfigError(problems, { context });
+  return settings;
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   groupsExclude,
   type MirrorCheckpointConfig,
   type MirrorSettings,
-  resolveMirrorSettings,
+  requireMirrorSettings,
   TASK_ASSIGNED_GROUPS,
 } from './config.js';
 import { DefaultGroupFilter, DefaultTopicFilter, type GroupFilter, type TopicFilter } from './filters.js';
@@ -100,11 +100,12 @@ export class MirrorCheckpointConnector implements SourceConnector<MirrorCheckpoi
   #isStopped = false;
 
   async start(config: MirrorCheckpointConfig, props: Props, context: SourceConnectorContext): Promise<void> {
-    const { settings, problems } = resolveMirrorSettings(config, props, {
-      workerBootstrapServers: context.workerBootstrapServers,
-      isSourceRequired: true,
-    });
-    if (problems.length > 0) throw new ConfigError(problems, { context: 'MirrorCheckpointConnector' });
+    const settings = requireMirrorSettings(
+      config,
+      props,
+      { workerBootstrapServers: context.workerBootstrapServers, isSourceRequired: true },
+      'MirrorCheckpointConnector',
+    );
     for (const warning of settings.warnings) context.logger.warn(warning);
     this.#props = props;
     this.#logger = context.logger;

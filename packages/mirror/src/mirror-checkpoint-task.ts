@@ -29,7 +29,7 @@ import {
 } from '@tributary/api';
 import { encodeRecordBatch, type KafkaWireClient, readBatchRecords } from '@tributary/protocol';
 import { ClusterClients } from './cluster-clients.js';
-import { mirrorCheckpointConfig, resolveMirrorSettings, TASK_ASSIGNED_GROUPS } from './config.js';
+import { mirrorCheckpointConfig, requireMirrorSettings, TASK_ASSIGNED_GROUPS } from './config.js';
 import { DefaultTopicFilter } from './filters.js';
 import {
   type CommittedOffset,
@@ -152,11 +152,12 @@ export class MirrorCheckpointTask implements SourceTask {
   async start(props: Props, context: SourceTaskContext): Promise<void> {
     const where = `MirrorCheckpointTask ${context.connectorName}-${context.taskId}`;
     const config = mirrorCheckpointConfig.parse(props, where);
-    const { settings, problems } = resolveMirrorSettings(config, props, {
-      workerBootstrapServers: context.workerBootstrapServers,
-      isSourceRequired: true,
-    });
-    if (problems.length > 0) throw new ConfigError(problems, { context: where });
+    const settings = requireMirrorSettings(
+      config,
+      props,
+      { workerBootstrapServers: context.workerBootstrapServers, isSourceRequired: true },
+      where,
+    );
     const groups = decodeAssignedGroups(props[TASK_ASSIGNED_GROUPS]);
     const logger = context.logger;
     const clientIdBase = `mirror-checkpoint-${context.connectorName}-${context.taskId}`;

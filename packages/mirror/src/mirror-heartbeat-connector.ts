@@ -14,7 +14,7 @@ import {
   type SourceOffset,
   type SourcePartition,
 } from '@tributary/api';
-import { type MirrorHeartbeatConfig, resolveMirrorSettings } from './config.js';
+import { type MirrorHeartbeatConfig, requireMirrorSettings } from './config.js';
 import { checkStrings, checkZeroOffset } from './mirror-checkpoint-connector.js';
 
 export class MirrorHeartbeatConnector implements SourceConnector<MirrorHeartbeatConfig> {
@@ -22,11 +22,12 @@ export class MirrorHeartbeatConnector implements SourceConnector<MirrorHeartbeat
   #isEnabled = false;
 
   start(config: MirrorHeartbeatConfig, props: Props, context: SourceConnectorContext): void {
-    const { settings, problems } = resolveMirrorSettings(config, props, {
-      workerBootstrapServers: context.workerBootstrapServers,
-      isSourceRequired: false,
-    });
-    if (problems.length > 0) throw new ConfigError(problems, { context: 'MirrorHeartbeatConnector' });
+    const settings = requireMirrorSettings(
+      config,
+      props,
+      { workerBootstrapServers: context.workerBootstrapServers, isSourceRequired: false },
+      'MirrorHeartbeatConnector',
+    );
     for (const warning of settings.warnings) context.logger.warn(warning);
     this.#props = props;
     this.#isEnabled = config.enabled && config['emit.heartbeats.enabled'];

@@ -9,7 +9,6 @@
  * (`{sourceClusterAlias, targetClusterAlias}` → `{offset: 0}`) is not stored; nothing reads it.
  */
 import {
-  ConfigError,
   type Logger,
   type Props,
   RetriableError,
@@ -19,7 +18,7 @@ import {
 } from '@tributary/api';
 import { encodeRecordBatch } from '@tributary/protocol';
 import { ClusterClients } from './cluster-clients.js';
-import { mirrorHeartbeatConfig, resolveMirrorSettings } from './config.js';
+import { mirrorHeartbeatConfig, requireMirrorSettings } from './config.js';
 import { encodeHeartbeat, type Heartbeat } from './internal-records.js';
 import { ensureCompactedTopic } from './topic-creation.js';
 
@@ -42,11 +41,12 @@ export class MirrorHeartbeatTask implements SourceTask {
   async start(props: Props, context: SourceTaskContext): Promise<void> {
     const where = `MirrorHeartbeatTask ${context.connectorName}-${context.taskId}`;
     const config = mirrorHeartbeatConfig.parse(props, where);
-    const { settings, problems } = resolveMirrorSettings(config, props, {
-      workerBootstrapServers: context.workerBootstrapServers,
-      isSourceRequired: false,
-    });
-    if (problems.length > 0) throw new ConfigError(problems, { context: where });
+    const settings = requireMirrorSettings(
+      config,
+      props,
+      { workerBootstrapServers: context.workerBootstrapServers, isSourceRequired: false },
+      where,
+    );
     const target = new ClusterClients({
       cluster: settings.target,
       side: 'target',

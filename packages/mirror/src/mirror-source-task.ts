@@ -42,7 +42,7 @@ import { ClusterClients } from './cluster-clients.js';
 import {
   type MirrorSourceTaskConfig,
   mirrorSourceTaskConfig,
-  resolveMirrorSettings,
+  requireMirrorSettings,
   TASK_ASSIGNED_PARTITIONS,
 } from './config.js';
 import { OffsetSyncWriter, type ReplicatedRun } from './offset-sync-writer.js';
@@ -237,13 +237,14 @@ export class MirrorSourceTask implements SourceTask {
   #isStopped = false;
 
   async start(props: Props, context: SourceTaskContext): Promise<void> {
-    const config = mirrorSourceTaskConfig.parse(props, `task ${context.connectorName}-${context.taskId}`);
-    const { settings, problems } = resolveMirrorSettings(config, props, {
-      workerBootstrapServers: context.workerBootstrapServers,
-      isSourceRequired: true,
-    });
-    if (problems.length > 0)
-      throw new ConnectError(`Invalid task configuration: ${problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
+    const where = `task ${context.connectorName}-${context.taskId}`;
+    const config = mirrorSourceTaskConfig.parse(props, where);
+    const settings = requireMirrorSettings(
+      config,
+      props,
+      { workerBootstrapServers: context.workerBootstrapServers, isSourceRequired: true },
+      where,
+    );
     this.#config = config;
     this.#logger = context.logger;
     this.#policy = settings.policy;

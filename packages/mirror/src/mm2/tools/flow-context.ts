@@ -12,7 +12,7 @@ import {
   type MirrorSourceConfig,
   mirrorCheckpointConfig,
   mirrorSourceConfig,
-  resolveMirrorSettings,
+  requireMirrorSettings,
 } from '../../config.js';
 import { DefaultGroupFilter, DefaultTopicFilter } from '../../filters.js';
 import { isCycle, type ReplicationPolicy } from '../../replication-policy.js';
@@ -87,11 +87,12 @@ export function openFlowContext(flow: MirrorFlow, logger: Logger = silentLogger)
   const sourceConfig = mirrorSourceConfig.parse(sourceProps, `${context}, ${SOURCE_CONNECTOR_NAME}`);
   const checkpointConfig = mirrorCheckpointConfig.parse(checkpointProps, `${context}, ${CHECKPOINT_CONNECTOR_NAME}`);
   const workerServers = (flow.workerProps['bootstrap.servers'] ?? '').split(',').map((s) => s.trim());
-  const { settings, problems } = resolveMirrorSettings(sourceConfig, sourceProps, {
-    workerBootstrapServers: workerServers,
-    isSourceRequired: true,
-  });
-  if (problems.length > 0) throw new ConfigError(problems, { context });
+  const settings = requireMirrorSettings(
+    sourceConfig,
+    sourceProps,
+    { workerBootstrapServers: workerServers, isSourceRequired: true },
+    context,
+  );
   const topicFilter = new DefaultTopicFilter(settings.topicsInclude, settings.topicsExclude);
   const groupFilter = new DefaultGroupFilter(checkpointConfig.groups, groupsExclude(checkpointConfig, checkpointProps));
   const { policy } = settings;
