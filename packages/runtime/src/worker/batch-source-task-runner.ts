@@ -14,6 +14,7 @@
  */
 import { type BatchMetadata, ConnectError, type SourceBatch } from '@tributary/api';
 import type { SubmittedRecord } from '../offsets/submitted-records.js';
+import { SendQueue } from './send-queue.js';
 import { SourceTaskLoop, type SourceTaskLoopDependencies } from './source-task-loop.js';
 import type { TopicCreator } from './topic-creator.js';
 
@@ -72,9 +73,7 @@ export class BatchSourceTaskRunner extends SourceTaskLoop<SourceBatch> {
   readonly #hasCommitBatch: boolean;
   #unackedBytes = 0;
   #unackedRecords = 0;
-  #queue: Pending[] = [];
-  #pump: Promise<void> | null = null;
-  #hasPumpFailed = false;
+  readonly #queue: SendQueue<Pending>;
   #acknowledged: Acknowledged[] = [];
   readonly #knownTopics = new Set<string>();
 
@@ -89,6 +88,14 @@ export class BatchSourceTaskRunner extends SourceTaskLoop<SourceBatch> {
     this.#maxInFlightRecords = dependencies.maxInFlightRecords ?? DEFAULT_MAX_IN_FLIGHT_RECORDS;
     this.#maxRequestBytes = dependencies.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.#hasCommitBatch = dependencies.task.commitBatch !== undefined;
+    this.#queue = new SendQueue<Pending>({
+      maxBytes: this.#maxRequestBytes,
+      maxItems: Number.POSITIVE_INFINITY,
+      sizeOf: (p) => p.batch.data.length,
+      send: (taken) => this.#produce(taken),
+      onFailure: (taken, err) => this.fail(this.#produceError(taken, err)),
+      onSettled: () => this.wake.notify(),
+    });
   }
 
   // ---- the loop's parts (SourceTaskLoop) ------------------------------------------------
@@ -115,7 +122,7 @@ export class BatchSourceTaskRunner extends SourceTaskLoop<SourceBatch> {
       this.#queue.push({ batch, submitted });
     }
     this.#deps.metrics.recordsPolled(records);
-    this.#startPump();
+    this.#queue.start();
     return Promise.resolve();
   }
 
@@ -139,8 +146,8 @@ export class BatchSourceTaskRunner extends SourceTaskLoop<SourceBatch> {
     }
   }
 
-  protected override async drained(): Promise<void> {
-    while (this.#pump !== null) await this.#pump;
+  protected override drained(): Promise<void> {
+    return this.#queue.drained();
   }
 
   protected override describeInFlight(): string {
@@ -162,43 +169,6 @@ export class BatchSourceTaskRunner extends SourceTaskLoop<SourceBatch> {
   }
 
   // ---- producing ----------------------------------------------------------------------
-
-  #startPump(): void {
-    if (this.#pump !== null || this.#queue.length === 0 || this.#hasPumpFailed) return;
-    this.#pump = this.#pumpLoop().finally(() => {
-      this.#pump = null;
-      this.wake.notify();
-      this.#startPump();
-    });
-  }
-
-  async #pumpLoop(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const taken = this.#take();
-      try {
-        await this.#produce(taken);
-      } catch (err) {
-        this.#hasPumpFailed = true;
-        this.fail(this.#produceError(taken, err));
-        return;
-      }
-    }
-  }
-
-  /** Everything queued, in poll order, up to maxRequestBytes. */
-  #take(): Pending[] {
-    let bytes = 0;
-    let count = 0;
-    while (count < this.#queue.length) {
-      const size = (this.#queue[count] as Pending).batch.data.length;
-      if (count > 0 && bytes + size > this.#maxRequestBytes) break;
-      bytes += size;
-      count++;
-    }
-    const taken = this.#queue.slice(0, count);
-    this.#queue = this.#queue.slice(count);
-    return taken;
-  }
 
   async #produce(taken: readonly Pending[]): Promise<void> {
     for (const { batch } of taken) {

@@ -21,6 +21,7 @@ import type { Admin, CompressionTypes, IHeaders, Message, Producer } from 'kafka
 import type { SubmittedRecord } from '../offsets/submitted-records.js';
 import type { ErrorHandler, Outcome, Stage, TransformChain } from '../task-parts.js';
 import { keyPartition } from './murmur2.js';
+import { SendQueue } from './send-queue.js';
 import { SourceTaskLoop, type SourceTaskLoopDependencies } from './source-task-loop.js';
 import type { TopicCreator } from './topic-creator.js';
 import type { PartitionLeader, PartitionRecords, WireRecordSender } from './wire-record-sender.js';
@@ -105,9 +106,7 @@ export class SourceTaskRunner extends SourceTaskLoop<SourceRecord> {
   readonly #maxInFlight: number;
   #acknowledged: Acknowledged[] = [];
 
-  #queue: Outgoing[] = [];
-  #pump: Promise<void> | null = null;
-  #hasPumpFailed = false;
+  readonly #queue: SendQueue<Outgoing>;
   readonly #knownTopics = new Set<string>();
   readonly #partitionMetadata = new Map<
     string,
@@ -132,6 +131,14 @@ export class SourceTaskRunner extends SourceTaskLoop<SourceRecord> {
       value: 'value.converter',
       header: 'header.converter',
     };
+    this.#queue = new SendQueue<Outgoing>({
+      maxBytes: dependencies.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+      maxItems: MAX_BATCH_RECORDS,
+      sizeOf: (item) => (item.key?.length ?? 0) + (item.value?.length ?? 0),
+      send: (batch) => this.#send(batch),
+      onFailure: (batch, err) => this.fail(this.#sendError(batch, err)),
+      onSettled: () => this.wake.notify(),
+    });
   }
 
   // ---- the loop's parts (SourceTaskLoop) ------------------------------------------------
@@ -154,8 +161,8 @@ export class SourceTaskRunner extends SourceTaskLoop<SourceRecord> {
   }
 
   /** Resolves when everything handed to the producer is acknowledged, or the producer failed. */
-  protected override async drained(): Promise<void> {
-    while (this.#pump !== null) await this.#pump;
+  protected override drained(): Promise<void> {
+    return this.#queue.drained();
   }
 
   protected override describeInFlight(): string {
@@ -200,7 +207,7 @@ export class SourceTaskRunner extends SourceTaskLoop<SourceRecord> {
         }
       }
     } finally {
-      this.#startPump();
+      this.#queue.start();
     }
   }
 
@@ -328,50 +335,16 @@ export class SourceTaskRunner extends SourceTaskLoop<SourceRecord> {
 
   // ---- producing ----------------------------------------------------------------------
 
-  #startPump(): void {
-    if (this.#pump !== null || this.#queue.length === 0 || this.#hasPumpFailed) return;
-    this.#pump = this.#pumpLoop().finally(() => {
-      this.#pump = null;
-      this.wake.notify();
-      this.#startPump();
-    });
-  }
-
-  async #pumpLoop(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#takeBatch();
-      try {
-        await this.#send(batch);
-      } catch (err) {
-        this.#hasPumpFailed = true;
-        this.fail(
-          new ConnectError(
-            `Task ${this.name} failed to send ${batch.length} record(s) to Kafka (topic ${[...new Set(batch.map((b) => b.topic))].join(', ')}): ${err instanceof Error ? err.message : String(err)}`,
-            {
-              cause: err,
-              code: 'PRODUCE',
-            },
-          ),
-        );
-        return;
-      }
-    }
-  }
-
-  #takeBatch(): Outgoing[] {
-    const maxBytes = this.#deps.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
-    let bytes = 0;
-    let count = 0;
-    while (count < this.#queue.length && count < MAX_BATCH_RECORDS) {
-      const item = this.#queue[count] as Outgoing;
-      const size = (item.key?.length ?? 0) + (item.value?.length ?? 0);
-      if (count > 0 && bytes + size > maxBytes) break;
-      bytes += size;
-      count++;
-    }
-    const batch = this.#queue.slice(0, count);
-    this.#queue = this.#queue.slice(count);
-    return batch;
+  #sendError(batch: readonly Outgoing[], err: unknown): ConnectError {
+    const topics = [...new Set(batch.map((b) => b.topic))].join(', ');
+    const reason = err instanceof Error ? err.message : String(err);
+    return new ConnectError(
+      `Task ${this.name} failed to send ${batch.length} record(s) to Kafka (topic ${topics}): ${reason}`,
+      {
+        cause: err,
+        code: 'PRODUCE',
+      },
+    );
   }
 
   async #send(batch: Outgoing[]): Promise<void> {
