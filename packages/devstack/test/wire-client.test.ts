@@ -538,7 +538,7 @@ describe('wire client (@tributary/protocol) against the embedded broker', () => 
     }
   });
 
-  it('commits group offsets without joining, only while the group has no members', async () => {
+  it('commits and reads group offsets without joining; commits only while the group has no members', async () => {
     const topic = uniqueName('group-offsets');
     await createTopic(kafkaA, topic, 2);
     const groupId = uniqueName('group');
@@ -563,6 +563,25 @@ describe('wire client (@tributary/protocol) against the embedded broker', () => 
     } finally {
       await admin.disconnect();
     }
+    await clientA.commitGroupOffsets(groupId, [{ topic, partition: 1, offset: 7 }]);
+    // Read back through OffsetFetch, in the order asked; a partition never committed is −1.
+    const other = uniqueName('never-committed');
+    await createTopic(kafkaA, other, 1);
+    assert.deepEqual(
+      await clientA.fetchGroupOffsets(groupId, [
+        { topic, partition: 1 },
+        { topic: other, partition: 0 },
+        { topic, partition: 0 },
+      ]),
+      [
+        { topic, partition: 1, offset: 7 },
+        { topic: other, partition: 0, offset: -1 },
+        { topic, partition: 0, offset: 0 },
+      ],
+    );
+    assert.deepEqual(await clientA.fetchGroupOffsets(uniqueName('no-such-group'), [{ topic, partition: 0 }]), [
+      { topic, partition: 0, offset: -1 },
+    ]);
     // An active member: the commit is refused for every partition, and reported, not thrown.
     const consumer = kafkaA.consumer({ groupId, maxWaitTimeInMs: 100 });
     await consumer.connect();

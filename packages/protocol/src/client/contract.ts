@@ -3,7 +3,8 @@
  * record: metadata with leader routing, ListOffsets, a background fetcher that keeps
  * record batches ready per partition, and Produce of ready-made batches. Plain TCP
  * (security.protocol PLAINTEXT) only; brokers from Kafka 2.4 on (Fetch v11, Produce v8,
- * Metadata v8, ListOffsets v5, CreateTopics v4, FindCoordinator v2, OffsetCommit v7).
+ * Metadata v8, ListOffsets v5, CreateTopics v4, FindCoordinator v2, OffsetCommit v7,
+ * OffsetFetch v5).
  */
 
 export interface WireClientOptions {
@@ -248,6 +249,13 @@ export interface KafkaWireClient {
    * moving or loading coordinator and lost connections are retried within retryTimeoutMs.
    */
   commitGroupOffsets(groupId: string, offsets: readonly GroupOffset[]): Promise<GroupOffsetResult[]>;
+  /**
+   * The offsets `groupId` has committed for `partitions` (OffsetFetch), in input order; −1
+   * for a partition without one. Read without joining the group. A moving or loading
+   * coordinator and lost connections are retried within retryTimeoutMs; a partition error
+   * throws a KafkaError naming it.
+   */
+  fetchGroupOffsets(groupId: string, partitions: readonly TopicPartitionRef[]): Promise<PartitionPosition[]>;
   close(): Promise<void>;
 }
 

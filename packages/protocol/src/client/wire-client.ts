@@ -29,9 +29,15 @@ import {
   OFFSET_COMMIT_KEY,
   OFFSET_COMMIT_VERSION,
 } from './api/offset-commit.js';
+import {
+  decodeOffsetFetchResponse,
+  encodeOffsetFetchRequest,
+  OFFSET_FETCH_KEY,
+  OFFSET_FETCH_VERSION,
+} from './api/offset-fetch.js';
 import { decodeProduceResponse, encodeProduceRequest, PRODUCE_KEY, PRODUCE_VERSION } from './api/produce.js';
 import { Fetcher } from './batch-fetcher.js';
-import { ConnectionError } from './broker-connection.js';
+import { type BrokerConnection, ConnectionError } from './broker-connection.js';
 import { Cluster, type Outcome, parseBootstrap, sleep, tpKey } from './cluster.js';
 import type {
   BatchFetcher,
@@ -267,11 +273,23 @@ export function createWireClient(options: WireClientOptions): KafkaWireClient {
     }
   }
 
-  async function commitGroupOffsets(groupId: string, offsets: readonly GroupOffset[]): Promise<GroupOffsetResult[]> {
+  /**
+   * Sends `partitions` to the coordinator of `groupId` with `request` until every partition
+   * is answered: a moving or loading coordinator (for the group or for a partition) and
+   * lost connections are retried within retryTimeoutMs. `request` answers per partition,
+   * or returns a group-level error code.
+   */
+  async function withCoordinator<T extends TopicPartitionRef, R>(
+    groupId: string,
+    what: string,
+    partitions: readonly T[],
+    request: (conn: BrokerConnection, pending: readonly T[]) => Promise<{ errorCode: number; answers: R[] }>,
+    answerOf: (r: R) => TopicPartitionRef & { errorCode: number },
+  ): Promise<Map<string, R>> {
     if (isClosed) throw new Error('the wire client is closed');
     const deadline = Date.now() + cluster.config.retryTimeoutMs;
-    const results = new Map<string, number>();
-    let pending = [...offsets];
+    const results = new Map<string, R>();
+    let pending = [...partitions];
     let backoffMs = 50;
     for (;;) {
       let failure = '';
@@ -291,14 +309,14 @@ export function createWireClient(options: WireClientOptions): KafkaWireClient {
           failure = `FindCoordinator: ${errorName(found.errorCode)}`;
         } else {
           const conn = cluster.connectionToBroker({ nodeId: found.nodeId, host: found.host, port: found.port });
-          const body = await conn.request(
-            OFFSET_COMMIT_KEY,
-            OFFSET_COMMIT_VERSION,
-            encodeOffsetCommitRequest(groupId, byTopic(pending)),
-          );
-          for (const r of decodeOffsetCommitResponse(body)) {
-            if (COORDINATOR_MOVED.has(r.errorCode)) failure = `OffsetCommit: ${errorName(r.errorCode)}`;
-            else results.set(tpKey(r.topic, r.partition), r.errorCode);
+          const answer = await request(conn, pending);
+          if (COORDINATOR_MOVED.has(answer.errorCode)) failure = `${what}: ${errorName(answer.errorCode)}`;
+          else if (answer.errorCode !== 0)
+            throw kafkaError(`${what} of group ${groupId}`, answer.errorCode, null, null);
+          for (const r of answer.answers) {
+            const a = answerOf(r);
+            if (COORDINATOR_MOVED.has(a.errorCode)) failure = `${what}: ${errorName(a.errorCode)}`;
+            else results.set(tpKey(a.topic, a.partition), r);
           }
         }
       } catch (err) {
@@ -306,16 +324,10 @@ export function createWireClient(options: WireClientOptions): KafkaWireClient {
         failure = err.message;
       }
       pending = pending.filter((o) => !results.has(tpKey(o.topic, o.partition)));
-      if (pending.length === 0) {
-        return offsets.map((o) => ({
-          topic: o.topic,
-          partition: o.partition,
-          errorCode: results.get(tpKey(o.topic, o.partition)) ?? -1,
-        }));
-      }
+      if (pending.length === 0) return results;
       if (Date.now() + backoffMs > deadline) {
         throw new ConnectionError(
-          `commit offsets of group ${groupId} failed for ${cluster.config.retryTimeoutMs} ms: ${failure || 'partitions missing from the answer'}`,
+          `${what} of group ${groupId} failed for ${cluster.config.retryTimeoutMs} ms: ${failure || 'partitions missing from the answer'}`,
         );
       }
       await sleep(backoffMs);
@@ -323,10 +335,65 @@ export function createWireClient(options: WireClientOptions): KafkaWireClient {
     }
   }
 
+  async function commitGroupOffsets(groupId: string, offsets: readonly GroupOffset[]): Promise<GroupOffsetResult[]> {
+    const results = await withCoordinator(
+      groupId,
+      'OffsetCommit',
+      offsets,
+      async (conn, pending) => ({
+        errorCode: 0,
+        answers: decodeOffsetCommitResponse(
+          await conn.request(
+            OFFSET_COMMIT_KEY,
+            OFFSET_COMMIT_VERSION,
+            encodeOffsetCommitRequest(groupId, byTopic(pending)),
+          ),
+        ),
+      }),
+      (r) => r,
+    );
+    return offsets.map((o) => ({
+      topic: o.topic,
+      partition: o.partition,
+      errorCode: results.get(tpKey(o.topic, o.partition))?.errorCode ?? -1,
+    }));
+  }
+
+  async function fetchGroupOffsets(
+    groupId: string,
+    partitions: readonly TopicPartitionRef[],
+  ): Promise<PartitionPosition[]> {
+    if (partitions.length === 0) return [];
+    const results = await withCoordinator(
+      groupId,
+      'OffsetFetch',
+      partitions,
+      async (conn, pending) => {
+        const answer = decodeOffsetFetchResponse(
+          await conn.request(
+            OFFSET_FETCH_KEY,
+            OFFSET_FETCH_VERSION,
+            encodeOffsetFetchRequest(groupId, byTopic(pending)),
+          ),
+        );
+        return { errorCode: answer.errorCode, answers: answer.partitions };
+      },
+      (r) => r,
+    );
+    return partitions.map((p) => {
+      const r = results.get(tpKey(p.topic, p.partition));
+      if (r !== undefined && r.errorCode !== 0) {
+        throw kafkaError(`read the committed offset of group ${groupId}`, r.errorCode, p, null);
+      }
+      return { topic: p.topic, partition: p.partition, offset: r?.offset ?? -1 };
+    });
+  }
+
   return {
     metadata,
     createTopics,
     commitGroupOffsets,
+    fetchGroupOffsets,
     listOffsets,
     produce,
     fetcher(fetcherOptions: FetcherOptions = {}): BatchFetcher {

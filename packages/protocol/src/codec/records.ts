@@ -145,19 +145,23 @@ class RecordCursor {
   }
 }
 
+/** The headers of every record that has none: one frozen list instead of one per record. */
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
 /**
  * Every record of one batch (`batch` starts at the batch's first byte) with absolute
  * offsets. Uncompressed and gzip always, zstd where node:zlib has it; snappy and lz4
  * throw an Error naming the codec. Control batches decode like any other.
+ * `baseOffsetOverride` replaces the batch's own field (a ForwardBatch's data carries 0 there).
  */
-export function readBatchRecords(batch: Buffer): KafkaRecord[] {
+export function readBatchRecords(batch: Buffer, baseOffsetOverride?: number): KafkaRecord[] {
   if (batch.length < BATCH_HEADER_SIZE) throw new Error(`record batch of ${batch.length} bytes is truncated`);
   const magic = batch.readInt8(16);
   if (magic !== 2) throw new Error(`record batch magic ${magic} is not supported (only 2)`);
   const size = batch.readInt32BE(8) + LOG_OVERHEAD;
   if (size < BATCH_HEADER_SIZE || size > batch.length) throw new Error(`record batch length ${size} is invalid`);
   const attributes = batch.readInt16BE(21);
-  const baseOffset = readInt64(batch, 0);
+  const baseOffset = baseOffsetOverride ?? readInt64(batch, 0);
   const baseTimestamp = readInt64(batch, 27);
   const maxTimestamp = readInt64(batch, 35);
   const isLogAppendTime = (attributes & Attr.TIMESTAMP_LOG_APPEND) !== 0;
@@ -175,11 +179,15 @@ export function readBatchRecords(batch: Buffer): KafkaRecord[] {
     const key = c.bytes();
     const value = c.bytes();
     const headerCount = c.varlong();
-    const headers: RecordHeader[] = [];
-    for (let h = 0; h < headerCount; h++) {
-      const hk = c.bytes();
-      if (hk === null) throw new Error(`malformed record batch: record ${i} has a null header key`);
-      headers.push({ key: hk.toString('utf8'), value: c.bytes() });
+    let headers = NO_HEADERS;
+    if (headerCount > 0) {
+      const list: RecordHeader[] = [];
+      for (let h = 0; h < headerCount; h++) {
+        const hk = c.bytes();
+        if (hk === null) throw new Error(`malformed record batch: record ${i} has a null header key`);
+        list.push({ key: hk.toString('utf8'), value: c.bytes() });
+      }
+      headers = list;
     }
     c.at = end;
     out[i] = {

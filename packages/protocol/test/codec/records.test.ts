@@ -99,6 +99,11 @@ describe('readBatchRecords', () => {
         { offset: 103, timestamp: 1_700_000_300_000, key: 'k3', value: null, headers: [] },
       ],
     );
+    // A ForwardBatch carries baseOffset 0 in its bytes and the real one beside them.
+    assert.deepEqual(
+      readBatchRecords(batch, 7_000).map((r) => r.offset),
+      [7_000, 7_001, 7_003],
+    );
   });
 
   it('reads a hand-built gzip batch', () => {
