@@ -22,6 +22,31 @@ function bindable(values: readonly unknown[]): unknown[] {
   return values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v instanceof Date ? v.toISOString() : v));
 }
 
+/**
+ * Statements `execute` prepared, per connection, most recently used last. A sink writes
+ * every batch with the same few statements, and preparing a multi-row INSERT costs about
+ * as much as running it. SQLite re-prepares a cached statement itself after a schema change.
+ */
+const statementCaches = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+const STATEMENTS_PER_CONNECTION = 32;
+
+function cachedStatement(db: BetterSqlite3.Database, sql: string): BetterSqlite3.Statement {
+  let cache = statementCaches.get(db);
+  if (cache === undefined) {
+    cache = new Map();
+    statementCaches.set(db, cache);
+  }
+  let statement = cache.get(sql);
+  if (statement !== undefined) {
+    cache.delete(sql);
+  } else {
+    statement = db.prepare(sql);
+    if (cache.size >= STATEMENTS_PER_CONNECTION) cache.delete(cache.keys().next().value as string);
+  }
+  cache.set(sql, statement);
+  return statement;
+}
+
 function columnsOf(db: BetterSqlite3.Database, columns: readonly SqliteColumn[]): ColumnDefinition[] {
   const tables = new Map<string, Map<string, { notnull: boolean; pk: number; pkCount: number }>>();
   const infoFor = (database: string, table: string) => {
@@ -102,7 +127,7 @@ export const sqliteDriver: Driver & { allowCreate: (spec: ConnectionSpec, isCrea
   },
 
   async execute(connection, sql, bindings) {
-    const statement = (connection as BetterSqlite3.Database).prepare(sql);
+    const statement = cachedStatement(connection as BetterSqlite3.Database, sql);
     if (statement.reader) return { affectedRows: statement.raw(true).all(...bindable(bindings)).length };
     return { affectedRows: statement.run(...bindable(bindings)).changes };
   },
@@ -111,10 +136,14 @@ export const sqliteDriver: Driver & { allowCreate: (spec: ConnectionSpec, isCrea
     const db = connection as BetterSqlite3.Database;
     const statement = db.prepare(sql);
     let columns = columnsOf(db, statement.reader ? statement.columns() : []);
-    const iterator = checkedRows(statement.raw(true).iterate(...bindable(bindings)) as IterableIterator<Row>, columns.length, () => {
-      columns = columnsOf(db, statement.columns());
-      return columns.length;
-    });
+    const iterator = checkedRows(
+      statement.raw(true).iterate(...bindable(bindings)) as IterableIterator<Row>,
+      columns.length,
+      () => {
+        columns = columnsOf(db, statement.columns());
+        return columns.length;
+      },
+    );
     // Readable.from pulls on demand; destroying it returns the iterator, which resets the statement.
     const rows = Readable.from(iterator, { objectMode: true, highWaterMark: batchSize });
     // Iteration is synchronous per row, so an abort takes effect at the next row.
