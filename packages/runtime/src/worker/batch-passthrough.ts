@@ -51,17 +51,15 @@ function securityProtocolOf(props: Readonly<Record<string, string>>): string {
 }
 
 /**
- * The protocol client for the task producer's cluster: `request.timeout.ms`,
- * `socket.connection.setup.timeout.ms` and `delivery.timeout.ms` (how long a produce is
- * retried) keep their Kafka producer meanings.
+ * The protocol client for a task's cluster, from its producer or consumer settings:
+ * `request.timeout.ms`, `socket.connection.setup.timeout.ms` and, for a producer,
+ * `delivery.timeout.ms` (how long a produce is retried) keep their Kafka meanings. A
+ * consumer's calls are retried for the default 60 s (Kafka's `default.api.timeout.ms`).
  */
-export function wireClientOptions(
-  producerProps: Readonly<Record<string, string>>,
-  clientId: string,
-): WireClientOptions {
+export function wireClientOptions(props: Readonly<Record<string, string>>, clientId: string): WireClientOptions {
   const problems: { key: string; value: string; message: string }[] = [];
   const int = (key: string): number | undefined => {
-    const raw = producerProps[key]?.trim();
+    const raw = props[key]?.trim();
     if (raw === undefined || raw === '') return undefined;
     const value = Number(raw);
     if (Number.isInteger(value) && value > 0) return value;
@@ -73,8 +71,8 @@ export function wireClientOptions(
   const retryTimeoutMs = int('delivery.timeout.ms');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    bootstrapServers: bootstrapServersOf(producerProps),
-    clientId: producerProps['client.id']?.trim() || clientId,
+    bootstrapServers: bootstrapServersOf(props),
+    clientId: props['client.id']?.trim() || clientId,
     ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
     ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
     ...(retryTimeoutMs === undefined ? {} : { retryTimeoutMs }),

@@ -10,7 +10,8 @@
  * only then.
  */
 import type { Converter, Header, HeaderConverter, SchemaAndValue, SinkRecord, TimestampType } from '@tributary/api';
-import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { RecordHeader } from '@tributary/protocol';
+import type { IHeaders } from 'kafkajs';
 import type { ConsumedRecord, ErrorHandler, OperationContext, Outcome, Stage, TransformChain } from '../task-parts.js';
 
 export interface SinkBatchConverterDeps {
@@ -27,11 +28,23 @@ export interface SinkBatchConverterDeps {
   };
 }
 
+/**
+ * A consumed message: kafkajs' KafkaMessage, or a record decoded by `@tributary/protocol`
+ * (numeric offset and timestamp, headers as a list).
+ */
+export interface ConsumedMessage {
+  readonly offset: string | number;
+  readonly timestamp: string | number;
+  readonly key?: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers?: IHeaders | readonly RecordHeader[];
+}
+
 /** Where a consumed record came from, kept per delivered record while an errant-record reporter may ask. */
 interface Origin {
   readonly topic: string;
   readonly partition: number;
-  readonly message: KafkaMessage;
+  readonly message: ConsumedMessage;
 }
 
 /** The conversion stages in order; a record's progress is the index of the stage it is at. */
@@ -93,13 +106,13 @@ export class SinkBatchConverter {
   convert(
     topic: string,
     partition: number,
-    messages: readonly KafkaMessage[],
+    messages: readonly ConsumedMessage[],
     from: number,
     signal: AbortSignal,
   ): SinkRecord[] | Promise<SinkRecord[]> {
     const run: Run = { topic, partition, out: [], signal };
     for (let i = from; i < messages.length; i++) {
-      const pending = this.#convertOne(run, messages[i] as KafkaMessage);
+      const pending = this.#convertOne(run, messages[i] as ConsumedMessage);
       if (pending !== undefined) return this.#convertRest(run, pending, messages, i + 1);
     }
     return run.out;
@@ -114,19 +127,19 @@ export class SinkBatchConverter {
   async #convertRest(
     run: Run,
     pending: Promise<void>,
-    messages: readonly KafkaMessage[],
+    messages: readonly ConsumedMessage[],
     from: number,
   ): Promise<SinkRecord[]> {
     await pending;
     for (let i = from; i < messages.length; i++) {
-      const next = this.#convertOne(run, messages[i] as KafkaMessage);
+      const next = this.#convertOne(run, messages[i] as ConsumedMessage);
       if (next !== undefined) await next;
     }
     return run.out;
   }
 
   /** Appends the record made of `message` to the run's output (unless skipped); a Promise when it needs the slow path. */
-  #convertOne(run: Run, message: KafkaMessage): Promise<void> | undefined {
+  #convertOne(run: Run, message: ConsumedMessage): Promise<void> | undefined {
     const d = this.#deps;
     const { topic } = run;
     let headers = NO_HEADERS;
@@ -170,7 +183,7 @@ export class SinkBatchConverter {
    */
   async #convertSlowly(
     run: Run,
-    message: KafkaMessage,
+    message: ConsumedMessage,
     progress: Progress,
     at: number,
     first: FirstAttempt,
@@ -243,13 +256,16 @@ export class SinkBatchConverter {
     }
   }
 
-  #deliver(run: Run, message: KafkaMessage, record: SinkRecord): void {
+  #deliver(run: Run, message: ConsumedMessage, record: SinkRecord): void {
     this.#origins?.set(record, { topic: run.topic, partition: run.partition, message });
     run.out.push(record);
   }
 
   /** The message's headers as Connect headers; records without any share one frozen empty list. */
-  #convertHeaders(topic: string, raw: IHeaders | undefined): readonly Header[] {
+  #convertHeaders(topic: string, raw: ConsumedMessage['headers']): readonly Header[] {
+    if (isHeaderList(raw)) {
+      return raw.length === 0 ? NO_HEADERS : raw.map((h) => this.#convertHeader(topic, h.key, h.value ?? undefined));
+    }
     let headers: Header[] | null = null;
     for (const key in raw) {
       headers ??= [];
@@ -271,7 +287,7 @@ const NO_HEADERS: readonly Header[] = Object.freeze([]);
 
 function sinkRecordOf(
   { topic, partition }: Run,
-  message: KafkaMessage,
+  message: ConsumedMessage,
   headers: readonly Header[],
   key: SchemaAndValue,
   value: SchemaAndValue,
@@ -296,10 +312,12 @@ function sinkRecordOf(
 }
 
 /** The record as consumed, for the error handler and the dead-letter queue. */
-function toConsumed(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
+function toConsumed(topic: string, partition: number, message: ConsumedMessage): ConsumedRecord {
   const headers: { key: string; value: Buffer | null }[] = [];
   const raw = message.headers;
-  if (raw !== undefined) {
+  if (isHeaderList(raw)) {
+    for (const h of raw) headers.push({ key: h.key, value: h.value });
+  } else if (raw !== undefined) {
     for (const key in raw) {
       const value = raw[key];
       if (Array.isArray(value)) for (const v of value) headers.push({ key, value: headerBytes(v) });
@@ -317,17 +335,21 @@ function toConsumed(topic: string, partition: number, message: KafkaMessage): Co
   };
 }
 
+function isHeaderList(raw: ConsumedMessage['headers']): raw is readonly RecordHeader[] {
+  return Array.isArray(raw);
+}
+
 function headerBytes(raw: Buffer | string | undefined | null): Buffer | null {
   if (raw === undefined || raw === null) return null;
   return Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
 }
 
-function timestampOf(message: KafkaMessage): number | null {
+function timestampOf(message: ConsumedMessage): number | null {
   const timestamp = Number(message.timestamp);
   return Number.isFinite(timestamp) && timestamp >= 0 ? timestamp : null;
 }
 
-function timestampTypeOf(message: KafkaMessage, timestamp: number | null): TimestampType {
+function timestampTypeOf(message: ConsumedMessage, timestamp: number | null): TimestampType {
   if (timestamp === null) return 'NoTimestampType';
   const context = (message as { batchContext?: { timestampType?: unknown } }).batchContext;
   const type = typeof context?.timestampType === 'number' ? TIMESTAMP_TYPES[context.timestampType] : undefined;

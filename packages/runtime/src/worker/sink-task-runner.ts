@@ -26,6 +26,15 @@
  *   its partition was rewound (`context.offset`, also from inside `put`) is dropped and fetched
  *   again from the new offset.
  *
+ * With a protocol client (`wireClient`, see ./wire-fetch.ts) records are fetched by its
+ * BatchFetcher instead, and kafkajs only keeps the group membership: every topic it is
+ * assigned is paused in it at once, from the GROUP_JOIN handler, before it could fetch.
+ * A partition's fetch starts from where the task asked in `open`, else the group's
+ * committed offset, else `auto.offset.reset`; pausing a partition takes it out of the
+ * fetcher and resuming puts it back at the first record not yet handed to `put`. kafkajs
+ * tells us of a rebalance (REBALANCING) only after the join has begun, so the commit made
+ * then races the new generation and may be refused (the records are redelivered).
+ *
  * Converting and transforming a batch (and the error policy per record) is SinkBatchConverter's.
  */
 import {
@@ -40,11 +49,13 @@ import {
   type TopicPartition,
   type TopicPartitionOffset,
 } from '@tributary/api';
-import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { BatchFetcher, FetchedPartition, KafkaWireClient, PartitionPosition } from '@tributary/protocol';
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import { type Clock, systemClock } from '../errors/clock.js';
 import type { ErrorHandler, TaskMetrics, TaskRunner, TaskState, TransformChain } from '../task-parts.js';
-import { nameOf, SinkBatchConverter } from './sink-batch-converter.js';
+import { type ConsumedMessage, nameOf, SinkBatchConverter } from './sink-batch-converter.js';
 import { sinkGroupId } from './sink-offsets.js';
+import { fetcherOptionsOf, recordRuns } from './wire-fetch.js';
 
 export interface SinkTaskRunnerDeps {
   readonly connectorName: string;
@@ -67,6 +78,11 @@ export interface SinkTaskRunnerDeps {
   readonly consumerConfig?: Partial<ConsumerConfig>;
   /** …or a factory given the complete consumer config (group id included). */
   readonly createConsumer?: (config: ConsumerConfig) => Consumer;
+  /**
+   * Fetch records with this protocol client (PLAINTEXT clusters) instead of kafkajs, which
+   * then only keeps the group membership. The runner does not close it.
+   */
+  readonly wireClient?: KafkaWireClient;
   readonly keyConverter: Converter;
   readonly valueConverter: Converter;
   readonly headerConverter: HeaderConverter;
@@ -95,6 +111,24 @@ export interface SinkTaskRunnerDeps {
 type Key = string;
 const keyOf = (tp: TopicPartition): Key => `${tp.partition}:${tp.topic}`;
 
+/** A consumed batch of one partition, from kafkajs' `eachBatch` or from the protocol fetcher. */
+interface Delivery {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly ConsumedMessage[];
+  readonly highWatermark: number;
+  /** The partition's seek count when the batch was fetched (protocol fetcher), or null to take it at delivery. */
+  readonly seeks: number | null;
+  /** False when kafkajs says the batch is stale or the consumer stopped. */
+  isCurrent(): boolean;
+  /** kafkajs: mark the batch consumed up to `offset` (null: all of it); records not resolved are fetched again. */
+  resolve(offset: string | null): void;
+  /** kafkajs: heartbeat; it throws REBALANCE_IN_PROGRESS when the group rebalances. */
+  heartbeat(): Promise<void>;
+}
+
+const OFFSET_OUT_OF_RANGE = 1;
+
 export class SinkTaskRunner implements TaskRunner {
   readonly #deps: SinkTaskRunnerDeps;
   readonly #clock: Clock;
@@ -105,6 +139,11 @@ export class SinkTaskRunner implements TaskRunner {
   #failure: Error | null = null;
   #consumer: Consumer | null = null;
   #hasConsumerGroup = false;
+  #fetcher: BatchFetcher | null = null;
+  /** Partitions in the fetcher, with the offset they were last assigned or seeked to there. */
+  readonly #fetchFrom = new Map<Key, number>();
+  /** Where a partition without a position starts: the group's committed offset or `auto.offset.reset`. */
+  readonly #startAt = new Map<Key, number>();
   #tail: Promise<void> = Promise.resolve();
   #shutdown: Promise<void> | null = null;
   #isStopping = false;
@@ -199,13 +238,23 @@ export class SinkTaskRunner implements TaskRunner {
     const config: ConsumerConfig = { ...d.consumerConfig, groupId: sinkGroupId(d.connectorName) };
     const consumer = d.createConsumer !== undefined ? d.createConsumer(config) : (d.kafka as Kafka).consumer(config);
     this.#consumer = consumer;
+    const isWire = d.wireClient !== undefined;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assigned: TopicPartition[] = [];
+      const topics: { topic: string }[] = [];
       for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
+        topics.push({ topic });
         for (const partition of partitions ?? []) assigned.push({ topic, partition });
       }
+      // Paused (whole topics, new partitions included) before kafkajs' next fetch: the protocol fetcher reads them.
+      if (isWire && topics.length > 0) consumer.pause(topics);
       this.#background(() => this.#rebalance(assigned));
     });
+    if (isWire) {
+      consumer.on(consumer.events.REBALANCING, () =>
+        this.#background(() => this.#commit([...this.#assignment.keys()], 'rebalance')),
+      );
+    }
     consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart && !this.#isStopping) this.#fail(asError(event.payload.error), 'The consumer crashed');
     });
@@ -215,26 +264,84 @@ export class SinkTaskRunner implements TaskRunner {
     // kafkajs accepts seek/pause/commit once run() has created the group, which is before
     // the first GROUP_JOIN (and so before `open`, where tasks often call `context.offset`).
     this.#hasConsumerGroup = true;
+    if (d.wireClient !== undefined) this.#fetcher = d.wireClient.fetcher(fetcherOptionsOf(config));
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.#serial(() => this.#onBatch(payload)),
+      // With the protocol fetcher every assigned topic is paused in kafkajs; a batch it
+      // fetched before the pause took effect is left unresolved and ignored.
+      eachBatch: isWire ? async () => {} : (payload) => this.#serial(() => this.#onBatch(kafkajsDelivery(payload))),
     });
     this.#applyPauses();
+    if (this.#fetcher !== null) void this.#fetchLoop(this.#fetcher, config.maxBytesPerPartition ?? 1_048_576);
   }
 
-  async #onBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
-    if (this.#isStopping || payload.isStale() || !payload.isRunning()) return;
-    const tp = { topic: batch.topic, partition: batch.partition };
-    const key = keyOf(tp);
-    // Left unresolved, these are fetched again once assigned or resumed.
-    if (!this.#assignment.has(key) || this.#isPaused || this.#pausedByTask.has(key)) return;
-    if (!this.#topicsUsed.has(batch.topic)) {
-      this.#topicsUsed.add(batch.topic);
-      this.#deps.onTopicUsed?.(batch.topic);
+  /** Hands what the protocol fetcher fetched to `#onBatch`, a run of about one fetch per partition at a time. */
+  async #fetchLoop(fetcher: BatchFetcher, runBytes: number): Promise<void> {
+    const signal = this.#stopSignal.signal;
+    while (!signal.aborted) {
+      let parts: FetchedPartition[];
+      try {
+        parts = await fetcher.next(1000, signal);
+      } catch (error) {
+        if (!this.#isStopping) this.#fail(asError(error), 'Fetching records failed');
+        return;
+      }
+      // Taken now: a seek, pause or rebalance from here on makes these records stale.
+      const seeks = parts.map((part) => this.#seeks.get(keyOf(part)) ?? 0);
+      try {
+        for (const [i, part] of parts.entries()) {
+          if (part.errorCode !== 0) {
+            await this.#serial(() => this.#onFetchError(part, seeks[i] ?? 0));
+            continue;
+          }
+          for (const messages of recordRuns(part, runBytes)) {
+            const delivery = wireDelivery(part, messages, seeks[i] ?? 0);
+            await this.#serial(() => this.#onBatch(delivery));
+          }
+        }
+      } catch (error) {
+        if (!this.#isStopping) this.#fail(asError(error), 'Could not deliver the fetched records');
+        return;
+      }
     }
-    const { messages } = batch;
+  }
+
+  /** OFFSET_OUT_OF_RANGE moves the partition as `auto.offset.reset` says; any other error fails the task. */
+  async #onFetchError(part: FetchedPartition, seeks: number): Promise<void> {
+    const key = keyOf(part);
+    const client = this.#deps.wireClient;
+    if (this.#isStopping || client === undefined || seeks !== (this.#seeks.get(key) ?? 0)) return;
+    const message = part.errorMessage ?? `Fetching ${tpText(part)} failed with Kafka error ${part.errorCode}`;
+    if (part.errorCode !== OFFSET_OUT_OF_RANGE) {
+      this.#fail(new ConnectError(message, { code: 'KAFKA' }), 'Fetching records failed');
+      return;
+    }
+    const spec = (this.#deps.fromBeginning ?? true) ? 'earliest' : 'latest';
+    const [reset] = await client.listOffsets([part], spec, this.#isolation());
+    if (reset === undefined || seeks !== (this.#seeks.get(key) ?? 0)) return;
+    this.#log.warn({ partition: tpText(part), offset: reset.offset, reset: spec }, `${message}; resetting to ${spec}`);
+    this.#seek(reset);
+  }
+
+  #isolation(): 'read_committed' | 'read_uncommitted' {
+    return this.#deps.consumerConfig?.readUncommitted === false ? 'read_committed' : 'read_uncommitted';
+  }
+
+  async #onBatch(delivery: Delivery): Promise<void> {
+    if (this.#isStopping || !delivery.isCurrent()) return;
+    const tp = { topic: delivery.topic, partition: delivery.partition };
+    const key = keyOf(tp);
+    const seeks = delivery.seeks ?? this.#seeks.get(key) ?? 0;
+    // Left unresolved, these are fetched again once assigned or resumed (the protocol
+    // fetcher was repositioned when the seek count changed).
+    if (seeks !== (this.#seeks.get(key) ?? 0)) return;
+    if (!this.#assignment.has(key) || this.#isPaused || this.#pausedByTask.has(key)) return;
+    if (!this.#topicsUsed.has(tp.topic)) {
+      this.#topicsUsed.add(tp.topic);
+      this.#deps.onTopicUsed?.(tp.topic);
+    }
+    const { messages } = delivery;
     const first = messages[0];
     if (first !== undefined && !this.#committed.has(key)) this.#committed.set(key, Number(first.offset));
     // Messages come in offset order: skip those below the position (already put before a rejoin).
@@ -243,31 +350,30 @@ export class SinkTaskRunner implements TaskRunner {
     if (position !== undefined) while (from < messages.length && Number(messages[from]?.offset) < position) from++;
     const last = messages[messages.length - 1];
     if (last === undefined || from === messages.length) {
-      payload.resolveOffset(batch.lastOffset());
+      delivery.resolve(null);
       return;
     }
     const d = this.#deps;
     d.metrics.recordsPolled(messages.length - from);
-    const seeks = this.#seeks.get(key) ?? 0;
     const records = await this.#convert(tp, messages, from);
     if (records === null) return;
     // The previous batch's put ran while this one was fetched and converted; one put at a time.
     await this.#settlePut();
     if (this.#isStopping || seeks !== (this.#seeks.get(key) ?? 0)) return;
     if (!this.#assignment.has(key) || this.#isPaused || this.#pausedByTask.has(key)) return;
-    payload.resolveOffset(last.offset);
+    delivery.resolve(String(last.offset));
     const next = Number(last.offset) + 1;
     this.#taken.set(key, next);
-    const highWatermark = Number(batch.highWatermark);
+    const highWatermark = delivery.highWatermark;
     this.#putInFlight = (async () => {
-      if (!(await this.#put(records, payload))) return;
+      if (!(await this.#put(records, delivery))) return;
       // A task that rewound (context.offset) from put has set the position itself.
       if (seeks === (this.#seeks.get(key) ?? 0)) this.#positions.set(key, { ...tp, offset: next });
       d.metrics.recordsWritten(records.length);
       d.metrics.sinkLag(tp.topic, tp.partition, highWatermark - next);
     })();
     await this.#commitIfDue();
-    await this.#heartbeat(payload);
+    await this.#heartbeat(delivery);
   }
 
   /** Waits for the `put` in flight (it never rejects: failures fail the task). */
@@ -282,7 +388,7 @@ export class SinkTaskRunner implements TaskRunner {
    * Converted and transformed records of `messages[from..]`; `null` when the task failed on one.
    * Records the error handler tolerated are skipped (it counts them in `recordsFailed`).
    */
-  async #convert(tp: TopicPartition, messages: readonly KafkaMessage[], from: number): Promise<SinkRecord[] | null> {
+  async #convert(tp: TopicPartition, messages: readonly ConsumedMessage[], from: number): Promise<SinkRecord[] | null> {
     try {
       return await this.#converter.convert(tp.topic, tp.partition, messages, from, this.#stopSignal.signal);
     } catch (error) {
@@ -297,7 +403,7 @@ export class SinkTaskRunner implements TaskRunner {
    * `put` until it succeeds; a RetriableError redelivers the same records after a back-off
    * (or the task's `context.timeout`), indefinitely, as Kafka does. False when the task failed or is stopping.
    */
-  async #put(records: readonly SinkRecord[], payload: EachBatchPayload): Promise<boolean> {
+  async #put(records: readonly SinkRecord[], delivery: Delivery): Promise<boolean> {
     let backoffMs = this.#deps.putRetryBackoffMs ?? 100;
     for (;;) {
       if (this.#isStopping) return false;
@@ -319,15 +425,15 @@ export class SinkTaskRunner implements TaskRunner {
         );
         await this.#clock.sleep(waitMs, this.#stopSignal.signal);
         await this.#commitIfDue();
-        await this.#heartbeat(payload);
+        await this.#heartbeat(delivery);
       }
     }
   }
 
   /** Heartbeats; when the group is rebalancing, commits everything while this generation is still valid. */
-  async #heartbeat(payload: EachBatchPayload): Promise<void> {
+  async #heartbeat(delivery: Delivery): Promise<void> {
     try {
-      await payload.heartbeat();
+      await delivery.heartbeat();
     } catch (error) {
       if ((error as { type?: unknown }).type === 'REBALANCE_IN_PROGRESS') {
         await this.#commit([...this.#assignment.keys()], 'rebalance');
@@ -358,6 +464,7 @@ export class SinkTaskRunner implements TaskRunner {
         this.#positions.delete(k);
         this.#taken.delete(k);
         this.#committed.delete(k);
+        this.#startAt.delete(k);
         this.#pausedByTask.delete(k);
       }
     }
@@ -371,7 +478,29 @@ export class SinkTaskRunner implements TaskRunner {
         'open',
         added.map(([, tp]) => tp),
       );
+    if (this.#fetcher !== null && added.length > 0) await this.#readStartOffsets(added.map(([, tp]) => tp));
     this.#applyPauses();
+  }
+
+  /** For the protocol fetcher: where each added partition starts unless the task moved it in `open`. */
+  async #readStartOffsets(added: readonly TopicPartition[]): Promise<void> {
+    const d = this.#deps;
+    const client = d.wireClient;
+    if (client === undefined || this.#isStopping) return;
+    try {
+      const committed = await client.fetchGroupOffsets(sinkGroupId(d.connectorName), added);
+      const missing = committed.filter((p) => p.offset < 0);
+      const spec = (d.fromBeginning ?? true) ? 'earliest' : 'latest';
+      const reset = missing.length === 0 ? [] : await client.listOffsets(missing, spec, this.#isolation());
+      for (const p of committed) {
+        if (p.offset < 0) continue;
+        this.#committed.set(keyOf(p), p.offset);
+        this.#startAt.set(keyOf(p), p.offset);
+      }
+      for (const p of reset) this.#startAt.set(keyOf(p), p.offset);
+    } catch (error) {
+      this.#fail(asError(error), 'Could not read the committed offsets of the assigned partitions');
+    }
   }
 
   async #callTask(method: 'open' | 'close', partitions: readonly TopicPartition[]): Promise<void> {
@@ -473,6 +602,13 @@ export class SinkTaskRunner implements TaskRunner {
   #seek(o: TopicPartitionOffset): void {
     const k = keyOf(o);
     this.#seeks.set(k, (this.#seeks.get(k) ?? 0) + 1);
+    if (this.#fetcher !== null) {
+      // A partition outside the fetcher starts from its position when it is put back.
+      if (!this.#fetchFrom.has(k)) return;
+      this.#fetchFrom.set(k, o.offset);
+      this.#fetcher.seek({ topic: o.topic, partition: o.partition, offset: o.offset });
+      return;
+    }
     if (this.#consumer === null || !this.#hasConsumerGroup) return;
     try {
       this.#consumer.seek({ topic: o.topic, partition: o.partition, offset: String(o.offset) });
@@ -484,6 +620,10 @@ export class SinkTaskRunner implements TaskRunner {
   // ---- pausing ----
 
   #applyPauses(): void {
+    if (this.#fetcher !== null) {
+      this.#syncFetcher(this.#fetcher);
+      return;
+    }
     const consumer = this.#consumer;
     if (consumer === null || !this.#hasConsumerGroup) return;
     const all = [...this.#assignment.values()];
@@ -491,6 +631,37 @@ export class SinkTaskRunner implements TaskRunner {
     const running = all.filter((tp) => !paused.includes(tp));
     if (paused.length > 0) consumer.pause(byTopic(paused));
     if (running.length > 0) consumer.resume(byTopic(running));
+  }
+
+  /**
+   * Gives the fetcher every assigned partition that is neither paused nor waiting for its
+   * start offset. A partition it already has keeps its fetch position; one put back starts
+   * at the first record not yet handed to `put`. Each partition added or taken out counts
+   * as a seek, so records fetched before are dropped.
+   */
+  #syncFetcher(fetcher: BatchFetcher): void {
+    const wanted = new Map<Key, PartitionPosition>();
+    if (!this.#isPaused && !this.#isStopping) {
+      for (const [k, tp] of this.#assignment) {
+        if (this.#pausedByTask.has(k)) continue;
+        const from =
+          this.#fetchFrom.get(k) ?? this.#taken.get(k) ?? this.#positions.get(k)?.offset ?? this.#startAt.get(k);
+        if (from !== undefined) wanted.set(k, { topic: tp.topic, partition: tp.partition, offset: from });
+      }
+    }
+    for (const k of [...this.#fetchFrom.keys(), ...wanted.keys()]) {
+      if (this.#fetchFrom.has(k) === wanted.has(k)) continue;
+      this.#seeks.set(k, (this.#seeks.get(k) ?? 0) + 1);
+      const position = wanted.get(k);
+      if (position === undefined) this.#fetchFrom.delete(k);
+      else this.#fetchFrom.set(k, position.offset);
+    }
+    try {
+      fetcher.assign([...wanted.values()]);
+    } catch (error) {
+      // Only after close, when stopping.
+      this.#log.debug({ err: asError(error) }, 'Could not change what the fetcher reads');
+    }
   }
 
   // ---- context ----
@@ -608,6 +779,9 @@ export class SinkTaskRunner implements TaskRunner {
       .close()
       .catch((error: unknown) => this.#log.warn({ err: asError(error) }, 'Closing the error handler failed'));
     this.#hasConsumerGroup = false;
+    await this.#fetcher
+      ?.close()
+      .catch((error: unknown) => this.#log.warn({ err: asError(error) }, 'Closing the fetcher failed'));
     if (this.#consumer !== null) {
       await withTimeout(this.#consumer.disconnect(), d.shutdownTimeoutMs, 'consumer disconnect').catch(
         (error: unknown) => this.#log.warn({ err: asError(error) }, 'Disconnecting the consumer failed'),
@@ -615,6 +789,36 @@ export class SinkTaskRunner implements TaskRunner {
     }
     if (this.#state !== 'FAILED') this.#setState('STOPPED');
   }
+}
+
+function kafkajsDelivery(payload: EachBatchPayload): Delivery {
+  const { batch } = payload;
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    messages: batch.messages,
+    highWatermark: Number(batch.highWatermark),
+    seeks: null,
+    isCurrent: () => !payload.isStale() && payload.isRunning(),
+    resolve: (offset) => payload.resolveOffset(offset ?? batch.lastOffset()),
+    heartbeat: () => payload.heartbeat(),
+  };
+}
+
+const NO_HEARTBEAT = (): Promise<void> => Promise.resolve();
+
+/** kafkajs keeps the membership (and heartbeats) on its own; nothing is resolved in it. */
+function wireDelivery(part: FetchedPartition, messages: readonly ConsumedMessage[], seeks: number): Delivery {
+  return {
+    topic: part.topic,
+    partition: part.partition,
+    messages,
+    highWatermark: part.highWatermark,
+    seeks,
+    isCurrent: () => true,
+    resolve: () => {},
+    heartbeat: NO_HEARTBEAT,
+  };
 }
 
 function byTopic(partitions: readonly TopicPartition[]): { topic: string; partitions: number[] }[] {

@@ -44,6 +44,7 @@ import { sinkGroupId } from './sink-offsets.js';
 import { SinkTaskRunner } from './sink-task-runner.js';
 import { SourceTaskRunner } from './source-task-runner.js';
 import { createTopicCreator, parseTopicCreationSettings, type TopicCreator } from './topic-creator.js';
+import { logConsumerChoice, wireConsumerDecision } from './wire-fetch.js';
 import { logSenderChoice, WireRecordSender, wireSenderDecision } from './wire-record-sender.js';
 
 export interface TaskFactoryOptions {
@@ -226,10 +227,17 @@ export async function createTaskFactory(options: TaskFactoryOptions): Promise<Ta
     }
     const topics = common.topics ?? [];
     const topicsRegex = common['topics.regex'] ?? '';
+    const taskConsumerProps = clientProps(worker.props, 'consumer', overrides.consumer);
+    const fetchChoice = wireConsumerDecision(taskConsumerProps);
     return {
       create: async (taskId, taskProps) =>
         build(options, taskId, 'sink', (parts) => {
+          logConsumerChoice(parts.logger, fetchChoice);
+          const wireClient = fetchChoice.usesWire
+            ? createWireClient(wireClientOptions(taskConsumerProps, `connector-consumer-${name}-${taskId}`))
+            : null;
           const runner = new SinkTaskRunner({
+            ...(wireClient === null ? {} : { wireClient }),
             workerBootstrapServers: bootstrapServersOf(worker.props),
             connectorName: name,
             taskId,
@@ -262,7 +270,9 @@ export async function createTaskFactory(options: TaskFactoryOptions): Promise<Ta
               headerConverter: parts.converterNames.header,
             },
           });
-          return { runner, closesParts: true };
+          return wireClient === null
+            ? { runner, closesParts: true }
+            : { runner, closesParts: true, close: () => wireClient.close() };
         }),
       close: () => clients.close(),
     };

@@ -10,8 +10,8 @@ import {
   defineSourceConnector,
   type Logger,
   NotFoundError,
-  password,
   type Props,
+  password,
   type SourceRecord,
   string,
 } from '@tributary/api';
@@ -92,7 +92,11 @@ function testLogger(): Logger {
   return createRootLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent', destination: 2 });
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -182,7 +186,11 @@ describe('StandaloneHerder', () => {
   }
 
   function isRunning(status: ConnectorStateInfo): boolean {
-    return status.connector.state === 'RUNNING' && status.tasks.length > 0 && status.tasks.every((t) => t.state === 'RUNNING');
+    return (
+      status.connector.state === 'RUNNING' &&
+      status.tasks.length > 0 &&
+      status.tasks.every((t) => t.state === 'RUNNING')
+    );
   }
 
   it('moves lines from a file through a topic into another file, and reports RUNNING', async () => {
@@ -219,7 +227,11 @@ describe('StandaloneHerder', () => {
       assert.deepEqual(w.herder.connectorTopics(`src-${id}`), [topic]);
       assert.deepEqual(w.herder.connectorTopics(`sink-${id}`), [topic]);
       await assert.rejects(
-        w.herder.putConnectorConfig(`src-${id}`, { 'connector.class': 'FileStreamSource', file: input, topic }, { allowReplace: false }),
+        w.herder.putConnectorConfig(
+          `src-${id}`,
+          { 'connector.class': 'FileStreamSource', file: input, topic },
+          { allowReplace: false },
+        ),
         ConflictError,
       );
       assert.throws(() => w.herder.connectorStatus('nope'), NotFoundError);
@@ -239,8 +251,16 @@ describe('StandaloneHerder', () => {
     await writeFile(input, 'one\ntwo\n');
     const w = await startWorker();
     try {
-      await w.herder.putConnectorConfig(source, { 'connector.class': 'FileStreamSource', file: input, topic }, { allowReplace: false });
-      await w.herder.putConnectorConfig(sink, { 'connector.class': 'FileStreamSink', file: output, topics: topic }, { allowReplace: false });
+      await w.herder.putConnectorConfig(
+        source,
+        { 'connector.class': 'FileStreamSource', file: input, topic },
+        { allowReplace: false },
+      );
+      await w.herder.putConnectorConfig(
+        sink,
+        { 'connector.class': 'FileStreamSink', file: output, topics: topic },
+        { allowReplace: false },
+      );
       await linesAtLeast(output, 2);
 
       await w.herder.pauseConnector(source);
@@ -261,14 +281,19 @@ describe('StandaloneHerder', () => {
         restarted.tasks.map((t) => t.state),
         ['RESTARTING'],
       );
-      await waitFor('source running after restart', () => (isRunning(w.herder.connectorStatus(source)) ? true : undefined));
+      await waitFor('source running after restart', () =>
+        isRunning(w.herder.connectorStatus(source)) ? true : undefined,
+      );
       const onlyFailed = await w.herder.restartConnector(source, { includeTasks: true, onlyFailed: true });
       assert.equal(onlyFailed.connector.state, 'RUNNING');
       await w.herder.restartTask(source, 0);
       await appendFile(input, 'four\n');
       assert.deepEqual((await linesAtLeast(output, 4)).slice(3), ['four']);
 
-      await assert.rejects(w.herder.alterConnectorOffsets(source, [{ partition: { filename: input }, offset: { position: 0 } }]), ConflictError);
+      await assert.rejects(
+        w.herder.alterConnectorOffsets(source, [{ partition: { filename: input }, offset: { position: 0 } }]),
+        ConflictError,
+      );
       await assert.rejects(w.herder.resetConnectorOffsets(sink), ConflictError);
 
       await w.herder.stopConnector(source);
@@ -279,15 +304,24 @@ describe('StandaloneHerder', () => {
       assert.deepEqual(w.herder.taskConfigs(source), []);
 
       const inputSize = (await readFile(input)).length;
-      assert.deepEqual(await w.herder.connectorOffsets(source), [{ partition: { filename: input }, offset: { position: inputSize } }]);
+      assert.deepEqual(await w.herder.connectorOffsets(source), [
+        { partition: { filename: input }, offset: { position: inputSize } },
+      ]);
       assert.deepEqual(await w.herder.connectorOffsets(sink), [
         { partition: { kafka_topic: topic, kafka_partition: 0 }, offset: { kafka_offset: 4 } },
       ]);
 
       // Rewind the source by two lines and the sink to offset 3 (the fourth record).
-      await w.herder.alterConnectorOffsets(source, [{ partition: { filename: input }, offset: { position: 'one\ntwo\n'.length } }]);
-      await assert.rejects(w.herder.alterConnectorOffsets(source, [{ partition: { filename: input }, offset: { position: -1 } }]), ConfigError);
-      await w.herder.alterConnectorOffsets(sink, [{ partition: { kafka_topic: topic, kafka_partition: 0 }, offset: { kafka_offset: 3 } }]);
+      await w.herder.alterConnectorOffsets(source, [
+        { partition: { filename: input }, offset: { position: 'one\ntwo\n'.length } },
+      ]);
+      await assert.rejects(
+        w.herder.alterConnectorOffsets(source, [{ partition: { filename: input }, offset: { position: -1 } }]),
+        ConfigError,
+      );
+      await w.herder.alterConnectorOffsets(sink, [
+        { partition: { kafka_topic: topic, kafka_partition: 0 }, offset: { kafka_offset: 3 } },
+      ]);
       assert.deepEqual(await w.herder.connectorOffsets(sink), [
         { partition: { kafka_topic: topic, kafka_partition: 0 }, offset: { kafka_offset: 3 } },
       ]);
@@ -334,11 +368,17 @@ describe('StandaloneHerder', () => {
     }
   });
 
-  it('produces with kafkajs when the producer settings need it (enable.idempotence=true), with the protocol client otherwise', async () => {
-    for (const extra of [{ 'producer.enable.idempotence': 'true', 'producer.acks': 'all' }, {}]) {
+  it('produces and fetches with kafkajs where the client settings need it, with the protocol client otherwise', async () => {
+    const settings = [
+      { 'producer.enable.idempotence': 'true', 'producer.acks': 'all' },
+      { 'consumer.client.rack': 'rack-1' },
+      {},
+    ];
+    for (const extra of settings) {
       const id = randomUUID().slice(0, 8);
       const topic = `lines-${id}`;
       const input = join(dir, `in-${id}.txt`);
+      const output = join(dir, `out-${id}.txt`);
       await writeFile(input, 'one\ntwo\nthree\n');
       const w = await startWorker(extra);
       try {
@@ -347,11 +387,16 @@ describe('StandaloneHerder', () => {
           { 'connector.class': 'FileStreamSource', file: input, topic },
           { allowReplace: false },
         );
-        await waitFor(`3 records (${JSON.stringify(extra)})`, async () =>
-          (await topicSize(topic).catch(() => 0)) >= 3 ? true : undefined,
+        await w.herder.putConnectorConfig(
+          `sink-${id}`,
+          { 'connector.class': 'FileStreamSink', file: output, topics: topic },
+          { allowReplace: false },
         );
+        assert.deepEqual(await linesAtLeast(output, 3), ['one', 'two', 'three'], JSON.stringify(extra));
+        await appendFile(input, 'four\n');
+        assert.deepEqual((await linesAtLeast(output, 4)).slice(3), ['four'], JSON.stringify(extra));
         await w.herder.stopConnector(`src-${id}`);
-        assert.equal(await topicSize(topic), 3);
+        assert.equal(await topicSize(topic), 4);
       } finally {
         await w.stop();
       }
@@ -362,11 +407,16 @@ describe('StandaloneHerder', () => {
     const w = await startWorker();
     try {
       await assert.rejects(
-        w.herder.putConnectorConfig('bad', { 'connector.class': 'FileStreamSource', 'tasks.max': 'many', 'batch.size': '0' }, { allowReplace: false }),
+        w.herder.putConnectorConfig(
+          'bad',
+          { 'connector.class': 'FileStreamSource', 'tasks.max': 'many', 'batch.size': '0' },
+          { allowReplace: false },
+        ),
         (err: unknown) => {
           assert.ok(err instanceof ConfigError, String(err));
           const keys = err.problems.map((p) => p.key);
-          for (const key of ['file', 'topic', 'tasks.max', 'batch.size']) assert.ok(keys.includes(key), `${key} missing from ${keys.join(', ')}`);
+          for (const key of ['file', 'topic', 'tasks.max', 'batch.size'])
+            assert.ok(keys.includes(key), `${key} missing from ${keys.join(', ')}`);
           return true;
         },
       );
@@ -377,7 +427,11 @@ describe('StandaloneHerder', () => {
       assert.deepEqual(w.herder.connectors(), []);
       const infos = await w.herder.validateConfig('FileStreamSink', { 'connector.class': 'FileStreamSink' });
       assert.ok(infos.error_count > 0);
-      assert.ok(w.herder.plugins(true).some((p) => p.class === 'org.apache.kafka.connect.file.FileStreamSourceConnector' && p.type === 'source'));
+      assert.ok(
+        w.herder
+          .plugins(true)
+          .some((p) => p.class === 'org.apache.kafka.connect.file.FileStreamSourceConnector' && p.type === 'source'),
+      );
       assert.ok(w.herder.pluginConfig('FileStreamSource').some((k) => k.name === 'batch.size'));
       assert.throws(() => w.herder.pluginConfig('NoSuchPlugin'), NotFoundError);
     } finally {
@@ -389,7 +443,11 @@ describe('StandaloneHerder', () => {
     const w = await startWorker({}, [...builtinPlugins, greedySource]);
     const id = randomUUID().slice(0, 8);
     try {
-      await w.herder.putConnectorConfig(`strict-${id}`, { 'connector.class': 'greedy-source', 'tasks.max': '2' }, { allowReplace: false });
+      await w.herder.putConnectorConfig(
+        `strict-${id}`,
+        { 'connector.class': 'greedy-source', 'tasks.max': '2' },
+        { allowReplace: false },
+      );
       const strict = w.herder.connectorStatus(`strict-${id}`);
       assert.equal(strict.connector.state, 'FAILED');
       assert.match(strict.connector.trace ?? '', /has generated 3 tasks, which is greater than 2/);
@@ -435,7 +493,9 @@ describe('StandaloneHerder', () => {
     await producer.connect();
     await producer.send({
       topic,
-      messages: Array.from({ length: 10 }, (_, i) => ({ value: i % 2 === 0 ? JSON.stringify({ n: i }) : `not json ${i}` })),
+      messages: Array.from({ length: 10 }, (_, i) => ({
+        value: i % 2 === 0 ? JSON.stringify({ n: i }) : `not json ${i}`,
+      })),
     });
     await producer.disconnect();
     const w = await startWorker();
@@ -453,9 +513,15 @@ describe('StandaloneHerder', () => {
         },
         { allowReplace: false },
       );
-      assert.deepEqual(await linesAtLeast(output, 5), [0, 2, 4, 6, 8].map((n) => JSON.stringify({ n })));
+      assert.deepEqual(
+        await linesAtLeast(output, 5),
+        [0, 2, 4, 6, 8].map((n) => JSON.stringify({ n })),
+      );
       await waitFor('5 dead letters', async () => ((await topicSize(dlq).catch(() => 0)) >= 5 ? true : undefined));
-      const consumer = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING }).consumer({ groupId: `dlq-reader-${id}`, maxWaitTimeInMs: 100 });
+      const consumer = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING }).consumer({
+        groupId: `dlq-reader-${id}`,
+        maxWaitTimeInMs: 100,
+      });
       const dead: { value: string; stage: string; topic: string }[] = [];
       await consumer.connect();
       await consumer.subscribe({ topic: dlq, fromBeginning: true });
@@ -474,7 +540,10 @@ describe('StandaloneHerder', () => {
         dead.map((d) => d.value),
         [1, 3, 5, 7, 9].map((n) => `not json ${n}`),
       );
-      assert.ok(dead.every((d) => d.stage === 'VALUE_CONVERTER' && d.topic === topic), JSON.stringify(dead));
+      assert.ok(
+        dead.every((d) => d.stage === 'VALUE_CONVERTER' && d.topic === topic),
+        JSON.stringify(dead),
+      );
       assert.ok(isRunning(w.herder.connectorStatus(`tolerant-${id}`)));
 
       await w.herder.putConnectorConfig(
@@ -513,7 +582,11 @@ describe('StandaloneHerder', () => {
         return t.state === 'FAILED' ? t : undefined;
       });
       assert.match(task.trace ?? '', /boom: cannot log in with \[hidden\] and \[hidden\]/);
-      const everything = JSON.stringify([w.herder.connectorStatus(name), w.herder.taskConfigs(name), w.herder.connectorInfo(name)]);
+      const everything = JSON.stringify([
+        w.herder.connectorStatus(name),
+        w.herder.taskConfigs(name),
+        w.herder.connectorInfo(name),
+      ]);
       assert.ok(!everything.includes(SECRET_TOKEN), 'the resolved token leaked');
       assert.ok(!(task.trace ?? '').includes(SECRET_PASSWORD), 'the password leaked into the trace');
       assert.equal(w.herder.taskConfigs(name)[0]?.config['api.token'], reference);
@@ -525,7 +598,9 @@ describe('StandaloneHerder', () => {
         planned.tasks.map((t) => t.state),
         ['RESTARTING'],
       );
-      await waitFor('the task to fail again', () => (w.herder.taskStatus(name, 0).state === 'FAILED' ? true : undefined));
+      await waitFor('the task to fail again', () =>
+        w.herder.taskStatus(name, 0).state === 'FAILED' ? true : undefined,
+      );
     } finally {
       await w.stop();
     }
