@@ -13,16 +13,19 @@
  *   MariaDB `INSERT … ON DUPLICATE KEY UPDATE`), one transaction per batch; DuckDB through its
  *   appender into a staging table, then one `INSERT … SELECT … ON CONFLICT DO UPDATE` per
  *   batch (multi-row VALUES is several times slower in DuckDB) — the database ceiling.
- * - `sink`: the JDBC sink (upsert, record_value id, auto.create) in a standalone worker
- *   (runStandalone: StandaloneHerder, SinkTaskRunner, JsonConverter), timed from start until
- *   its consumer group has committed the end of the topic (offsets are committed only
- *   after the rows are in the database); the table is counted afterwards.
+ * - `sink`: the JDBC sink (upsert, record_value id, auto.create) in `tributary
+ *   connect-standalone` as users run it, a process of its own (compiled JavaScript, every
+ *   built-in plugin loaded), timed from its ready line until its consumer group has committed
+ *   the end of the topic (offsets are committed only after the rows are in the database); the
+ *   table is counted afterwards. Its peak RSS is that process's.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { openDatabase, parseConnectionUrl, type TableId } from '@tributary/jdbc';
-import { builtinPlugins, consumerConfig, PluginRegistry, runStandalone, sinkGroupId } from '@tributary/runtime';
+import { consumerConfig, sinkGroupId } from '@tributary/runtime';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   BATCH_ROWS,
@@ -61,8 +64,10 @@ export interface MeasureResult {
   readonly count: number;
   readonly ms: number;
   readonly perSecond: number;
-  /** Peak resident set size of the measuring process, in MB. */
+  /** Peak resident set size of the measuring process (`sink`: of the worker), in MB. */
   readonly peakRssMb: number;
+  /** `sink`: from starting the worker process to its ready line (not timed). */
+  readonly startupMs?: number;
 }
 
 // ---- (a) raw kafkajs --------------------------------------------------------------------
@@ -281,7 +286,7 @@ async function runSink(
   bootstrap: string,
   topic: string,
   dir: string,
-): Promise<{ count: number; ms: number }> {
+): Promise<{ count: number; ms: number; peakKb: number; startupMs: number }> {
   const tableName = `bench_sink_connector_${process.pid}`;
   const file = join(dir, `sink.${dialect === 'duckdb' ? 'duckdb' : 'sqlite'}`);
   const name = `bench-jdbc-sink-${dialect}-${process.pid}`;
@@ -318,38 +323,93 @@ async function runSink(
     ].join('\n'),
   );
   await dropTable(dialect, tableName);
-  // Loaded here so that the ceilings can be measured without the connector.
-  const { jdbcSink } = await import('../src/index.js');
   const kafka = new Kafka({ brokers: [bootstrap], clientId: 'bench-sink-probe', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
+  const spawned = performance.now();
+  const worker = await startCli(workerFile, connectorFile);
+  // From the worker's ready line: plugins loaded, REST up, the connector and its task started.
   const started = performance.now();
-  const handle = await runStandalone({
-    workerPropsPath: workerFile,
-    connectorPaths: [connectorFile],
-    registry: new PluginRegistry([...builtinPlugins, jdbcSink]),
-    stdout: { write: () => true },
-    log: { level: 'warn', destination: 2 },
-  });
   let ms = 0;
+  let peakKb = 0;
   try {
     for (;;) {
       const [offsets] = await admin.fetchOffsets({ groupId: sinkGroupId(name), topics: [topic] });
       const committed = (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
       if (committed >= rows) break;
-      const status = handle.herder.connectorStatus(name);
-      const failed = status.tasks.find((t) => t.state === 'FAILED');
-      if (failed !== undefined) throw new Error(`the sink task failed: ${failed.trace ?? ''}`);
+      if (worker.exitCode !== null)
+        throw new Error(`the worker exited with code ${worker.exitCode}: ${worker.stderr()}`);
+      const failed = await failedTask(worker.restUrl, name);
+      if (failed !== null) throw new Error(`the sink task failed: ${failed}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     ms = performance.now() - started;
+    peakKb = peakRssKb(worker.pid);
   } finally {
-    await handle.stop();
+    await worker.stop();
     await admin.disconnect();
   }
   const count = await countRows(dialect, tableName, file);
   await dropTable(dialect, tableName);
-  return { count, ms };
+  return { count, ms, peakKb, startupMs: started - spawned };
+}
+
+const CLI_BIN = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
+
+interface CliWorker {
+  readonly pid: number;
+  readonly restUrl: string;
+  readonly exitCode: number | null;
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `tributary connect-standalone` as users run it (compiled JavaScript, every built-in
+ * plugin loaded), resolved once it prints its ready line. BENCH_SINK_CPU_PROF profiles it.
+ */
+function startCli(workerFile: string, connectorFile: string): Promise<CliWorker> {
+  if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing: build the CLI first (pnpm build at the root)`);
+  const profileDir = process.env['BENCH_SINK_CPU_PROF'];
+  const profile = profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const args = [...profile, CLI_BIN, 'connect-standalone', '--log-level', 'warn', workerFile, connectorFile];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const ready = /REST API listening on (http:\/\/\S+)/.exec(stdout);
+      if (ready?.[1] === undefined || child.pid === undefined) return;
+      const pid = child.pid;
+      resolve({
+        pid,
+        restUrl: ready[1],
+        get exitCode() {
+          return child.exitCode;
+        },
+        stderr: () => stderr,
+        stop: async () => {
+          if (child.exitCode === null) child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    });
+    child.once('exit', (code) => reject(new Error(`tributary connect-standalone exited with code ${code}: ${stderr}`)));
+  });
+}
+
+/** The trace of the first failed task of `connector`, or null. */
+async function failedTask(restUrl: string, connector: string): Promise<string | null> {
+  const response = await fetch(`${restUrl}/connectors/${encodeURIComponent(connector)}/status`);
+  if (!response.ok) return null;
+  const status = (await response.json()) as { tasks?: { state?: string; trace?: string }[] };
+  const failed = status.tasks?.find((t) => t.state === 'FAILED');
+  return failed === undefined ? null : (failed.trace ?? 'no trace');
 }
 
 async function countRows(dialect: BenchDialect, tableName: string, file: string): Promise<number> {
@@ -413,9 +473,9 @@ async function dropTable(dialect: BenchDialect, tableName: string): Promise<void
  * This process's peak RSS in KB: VmHWM on Linux (getrusage's maxRSS of a spawned child can
  * start from its parent's RSS), maxRSS elsewhere.
  */
-function peakRssKb(): number {
+function peakRssKb(pid: number | 'self' = 'self'): number {
   try {
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     if (match?.[1] !== undefined) return Number(match[1]);
   } catch {
     // not Linux
@@ -426,7 +486,7 @@ function peakRssKb(): number {
 async function measure(request: MeasureRequest): Promise<MeasureResult> {
   const dir = mkdtempSync(join(tmpdir(), 'jdbc-sink-bench-'));
   try {
-    let outcome: { count: number; ms: number };
+    let outcome: { count: number; ms: number; peakKb?: number; startupMs?: number };
     const need = <T>(value: T | undefined, what: string): T => {
       if (value === undefined) throw new Error(`${request.kind} needs ${what}`);
       return value;
@@ -462,7 +522,8 @@ async function measure(request: MeasureRequest): Promise<MeasureResult> {
       count: outcome.count,
       ms: outcome.ms,
       perSecond: (outcome.count / outcome.ms) * 1000,
-      peakRssMb: peakRssKb() / 1024,
+      peakRssMb: (outcome.peakKb ?? peakRssKb()) / 1024,
+      ...(outcome.startupMs === undefined ? {} : { startupMs: outcome.startupMs }),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

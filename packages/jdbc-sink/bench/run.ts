@@ -4,11 +4,12 @@
  * PostgreSQL, MariaDB, SQLite and DuckDB (BENCH_SINK_DIALECTS=postgresql,mariadb,sqlite,duckdb),
  * next to two ceilings measured in the same run: (a) raw kafkajs consuming the topic and
  * (b) the raw driver's batched upsert of the same rows. Each measurement runs in its own
- * process (bench/measure.ts) so that its peak RSS is its own.
+ * process (bench/measure.ts) so that its peak RSS is its own; (c) runs the sink in
+ * `tributary connect-standalone` (the CLI must be built), as users run it.
  * Targets: (c) ≥ 70% of the slower of (a) and (b), and (c)'s peak RSS < 300 MB; the
  * PostgreSQL COPY fast path (as the sink runs it, through @tributary/jdbc) ≥ 100% of (b)'s raw
  * multi-row INSERT … ON CONFLICT.
- * BENCH_SINK_CPU_PROF=<dir> writes a V8 CPU profile of every measurement into <dir>.
+ * BENCH_SINK_CPU_PROF=<dir> writes a V8 CPU profile of every measurement (and of the worker) into <dir>.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -216,7 +217,11 @@ try {
     const upsert = await runMeasurement({ kind: 'upsert', dialect, rows });
     console.log(`${dialect}: (b) raw upsert ${rate(upsert)}`);
     const sink = await runMeasurement({ kind: 'sink', dialect, rows, bootstrap: broker.bootstrap, topic });
-    console.log(`${dialect}: (c) sink ${rate(sink)}`);
+    const startup =
+      sink.startupMs === undefined
+        ? ''
+        : ` (worker ready ${(sink.startupMs / 1000).toFixed(1)} s after its start, not timed)`;
+    console.log(`${dialect}: (c) sink ${rate(sink)}${startup}`);
     results.push({ dialect, upsert, sink });
   }
   let copy: MeasureResult | null = null;
