@@ -1,7 +1,7 @@
 /**
  * The benchmark's broker, in a process of its own so that the records it holds count
  * neither against the measurements' RSS nor against their CPU time on the event loop:
- * `node --import tsx bench/broker.ts` prints `{"bootstrap":"127.0.0.1:N"}` and runs until
+ * `node dist-bench/broker.js` prints `{"bootstrap":"127.0.0.1:N"}` and runs until
  * its stdin closes or it gets SIGTERM.
  */
 import { startBroker } from '@tributary/devstack';

@@ -1,6 +1,6 @@
 /**
  * One measurement of the sink benchmark, in a process of its own so that its peak RSS is
- * its own: `node --import tsx bench/measure.ts '<json MeasureRequest>'`. Prints one JSON line
+ * its own: `node dist-bench/measure.js '<json MeasureRequest>'` (compiled by `pnpm bench`). Prints one JSON line
  * (`MeasureResult`) on stdout as its last line.
  * - `consume`: raw kafkajs reads the whole topic (the runtime's consumer settings, a fresh
  *   group, `eachBatch`, nothing decoded) — the Kafka ceiling. With `isParsing`, it also

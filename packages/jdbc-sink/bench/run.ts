@@ -20,8 +20,10 @@ import type { MeasureRequest, MeasureResult } from './measure.js';
 const RATIO_TARGET = 0.7;
 const RSS_TARGET_MB = 300;
 const COPY_TARGET = 1.0;
-const measureScript = fileURLToPath(new URL('./measure.ts', import.meta.url));
-const brokerScript = fileURLToPath(new URL('./broker.ts', import.meta.url));
+// Compiled next to this file (tsconfig.bench.json): every measurement runs as plain JavaScript,
+// like the worker it is compared with, not under a TypeScript loader.
+const measureScript = fileURLToPath(new URL('./measure.js', import.meta.url));
+const brokerScript = fileURLToPath(new URL('./broker.js', import.meta.url));
 
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -58,7 +60,7 @@ function runMeasurement(request: MeasureRequest): Promise<MeasureResult> {
   return new Promise((resolve, reject) => {
     const profileDir = process.env['BENCH_SINK_CPU_PROF'];
     const profile = profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', measureScript, JSON.stringify(request)], {
+    const child = spawn(process.execPath, [...profile, measureScript, JSON.stringify(request)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     relayStderr(child, `  [${request.kind}${request.dialect === undefined ? '' : ` ${request.dialect}`}] `);
@@ -84,7 +86,7 @@ interface BrokerChild {
 }
 
 function startBrokerChild(): Promise<BrokerChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', brokerScript], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [brokerScript], { stdio: ['pipe', 'pipe', 'pipe'] });
   relayStderr(child, '  [broker] ');
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   return new Promise((resolve, reject) => {

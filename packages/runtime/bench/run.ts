@@ -11,7 +11,8 @@
  * - consume: a raw kafkajs consumer (`eachBatch`, the worker's consumer settings) vs a
  *   SinkTaskRunner with a trivial task counting `put` records, both reading the same
  *   preloaded topic from the beginning in a new group; timed from the first batch to the
- *   last record, so group joins are left out of both.
+ *   last record, so group joins are left out of both. The runner fetches with the protocol
+ *   client as the worker does on a PLAINTEXT cluster, and once more with kafkajs.
  *
  * The worker side is the compiled runtime in dist/ (what ships; `pnpm bench` builds first),
  * not the TypeScript sources through tsx. The broker runs in a child process: a broker in
@@ -53,6 +54,8 @@ interface Case {
   readonly sizeBytes: number;
   readonly acks: -1 | 1;
   readonly converter: TrivialSourceOptions['converter'];
+  /** consume: who fetches for the SinkTaskRunner (the worker uses the protocol client on PLAINTEXT). */
+  readonly fetch?: 'kafkajs';
 }
 
 const CASES: readonly Case[] = [
@@ -64,6 +67,7 @@ const CASES: readonly Case[] = [
   { direction: 'consume', sizeBytes: 100, acks: -1, converter: 'bytes' },
   { direction: 'consume', sizeBytes: 100, acks: -1, converter: 'string' },
   { direction: 'consume', sizeBytes: 1024, acks: -1, converter: 'bytes' },
+  { direction: 'consume', sizeBytes: 100, acks: -1, converter: 'bytes', fetch: 'kafkajs' },
 ];
 
 async function startBrokerProcess(): Promise<{ bootstrap: string; child: ChildProcess }> {
@@ -224,14 +228,24 @@ async function main(): Promise<void> {
         } else {
           const from = topic ?? '';
           raw.push(await rawConsume(kafka, consumerSettings.config, from, RECORDS));
-          worker.push(await runSinkRunner(side, createTrivialSink(RECORDS), from, c));
+          worker.push(
+            await runSinkRunner(side, createTrivialSink(RECORDS), from, {
+              converter: c.converter,
+              fetch: c.fetch ?? 'protocol',
+            }),
+          );
         }
       }
       const rawRate = RECORDS / median(raw);
       const workerRate = RECORDS / median(worker);
       const ratio = workerRate / rawRate;
       if (ratio < TARGET_RATIO) isBelowTarget = true;
-      const what = c.direction === 'produce' ? `produce acks=${c.acks}` : 'consume';
+      const what =
+        c.direction === 'produce'
+          ? `produce acks=${c.acks}`
+          : c.fetch === 'kafkajs'
+            ? 'consume (kafkajs fetch)'
+            : 'consume';
       rows.push([
         what,
         c.sizeBytes === 1024 ? '1 KB' : `${c.sizeBytes} B`,

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@tributary/api';
+import { createWireClient } from '@tributary/protocol';
 import { builtinPlugins } from '../dist/builtin-plugins.js';
 import {
   type ConsumerSettings,
@@ -183,9 +184,11 @@ export async function runSinkRunner(
   side: WorkerBench,
   sink: TrivialSink,
   topic: string,
-  options: { readonly converter: 'bytes' | 'string' },
+  options: { readonly converter: 'bytes' | 'string'; readonly fetch: 'protocol' | 'kafkajs' },
 ): Promise<number> {
   const connector = `bench-sink-${randomUUID()}`;
+  // The worker fetches with the protocol client on a PLAINTEXT cluster (wireConsumerDecision).
+  const wireClient = options.fetch === 'protocol' ? createWireClient({ bootstrapServers: [side.bootstrap] }) : null;
   const p = parts(side, options.converter, connector, 'sink');
   const settings = consumerConfig({}, { groupId: sinkGroupId(connector) });
   const kafka = createKafka({
@@ -201,6 +204,7 @@ export async function runSinkRunner(
     props: {},
     topics: [topic],
     kafka,
+    ...(wireClient === null ? {} : { wireClient }),
     consumerConfig: settings.config,
     keyConverter: p.keyConverter,
     valueConverter: p.valueConverter,
@@ -229,6 +233,7 @@ export async function runSinkRunner(
     return await Promise.race([sink.elapsedSeconds, failed]);
   } finally {
     await runner.stop();
+    await wireClient?.close();
     p.metrics.close();
   }
 }
