@@ -187,7 +187,12 @@ export class JsonReader {
         if (!isPlainObject(node))
           throw new DataError(`Structs should be encoded as JSON objects, but found ${jsonKind(node)}`);
         const struct = new Struct(schema);
-        for (const field of schema.fields) struct.put(field.name, this.valueOf(field.schema, node[field.name]));
+        // Indexed: this recursive function is megamorphic, and for-of allocated an iterator result per field.
+        const fields = schema.fields;
+        for (let i = 0; i < fields.length; i++) {
+          const field = fields[i] as (typeof fields)[number];
+          struct.put(field.name, this.valueOf(field.schema, node[field.name]));
+        }
         return struct;
       }
     }
