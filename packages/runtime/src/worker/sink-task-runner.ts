@@ -22,7 +22,9 @@
  *
  * - One `put` runs while kafkajs fetches and we convert the next batch (the database works
  *   while the JavaScript thread does); the next `put` starts only after it returned, and every
- *   other task call (preCommit/flush, open, close, stop) waits for it. A batch converted while
+ *   other task call (preCommit/flush, open, close, stop) waits for it. A commit that falls due
+ *   meanwhile runs right after that `put`, in the same slot, so converting goes on during
+ *   `preCommit` too; between the attempts of a retried `put` it runs there. A batch converted while
  *   its partition was rewound (`context.offset`, also from inside `put`) is dropped and fetched
  *   again from the new offset.
  *
@@ -365,14 +367,16 @@ export class SinkTaskRunner implements TaskRunner {
     const next = Number(last.offset) + 1;
     this.#taken.set(key, next);
     const highWatermark = delivery.highWatermark;
+    // A commit that falls due runs right after this put, as the next task call, while the
+    // next batch is fetched and converted (its put waits for both).
     this.#putInFlight = (async () => {
       if (!(await this.#put(records, delivery))) return;
       // A task that rewound (context.offset) from put has set the position itself.
       if (seeks === (this.#seeks.get(key) ?? 0)) this.#positions.set(key, { ...tp, offset: next });
       d.metrics.recordsWritten(records.length);
       d.metrics.sinkLag(tp.topic, tp.partition, highWatermark - next);
-    })();
-    await this.#commitIfDue();
+      await this.#commitIfDue(true);
+    })().catch((error: unknown) => this.#log.error({ err: asError(error) }, 'Unexpected error after a put'));
     await this.#heartbeat(delivery);
   }
 
@@ -424,19 +428,23 @@ export class SinkTaskRunner implements TaskRunner {
           'Retriable error from put; redelivering the batch',
         );
         await this.#clock.sleep(waitMs, this.#stopSignal.signal);
-        await this.#commitIfDue();
-        await this.#heartbeat(delivery);
+        // Between two attempts, as Kafka does: this put is the one in flight, nothing to wait for.
+        await this.#commitIfDue(true);
+        await this.#heartbeat(delivery, true);
       }
     }
   }
 
-  /** Heartbeats; when the group is rebalancing, commits everything while this generation is still valid. */
-  async #heartbeat(delivery: Delivery): Promise<void> {
+  /**
+   * Heartbeats; when the group is rebalancing, commits everything while this generation is
+   * still valid. `isInPut`: called from the `put` in flight, between two attempts.
+   */
+  async #heartbeat(delivery: Delivery, isInPut = false): Promise<void> {
     try {
       await delivery.heartbeat();
     } catch (error) {
       if ((error as { type?: unknown }).type === 'REBALANCE_IN_PROGRESS') {
-        await this.#commit([...this.#assignment.keys()], 'rebalance');
+        await this.#commit([...this.#assignment.keys()], 'rebalance', isInPut);
       }
       throw error;
     }
@@ -524,23 +532,25 @@ export class SinkTaskRunner implements TaskRunner {
     }
   }
 
-  async #commitIfDue(): Promise<void> {
+  /** `isInPut`: called from the `put` in flight (after it, or between its attempts), which must not wait for itself. */
+  async #commitIfDue(isInPut = false): Promise<void> {
     if (this.#isStopping) return;
     const now = this.#clock.now();
     const isRequested = this.#isCommitRequested;
     if (!isRequested && now < this.#nextCommitAtMs) return;
     this.#isCommitRequested = false;
     this.#nextCommitAtMs = now + this.#deps.offsetFlushIntervalMs;
-    await this.#commit([...this.#assignment.keys()], isRequested ? 'requested' : 'interval');
+    await this.#commit([...this.#assignment.keys()], isRequested ? 'requested' : 'interval', isInPut);
   }
 
   /**
    * `preCommit` (default `flush`) for the given partitions, then commits what it returned,
    * limited to those partitions. When `preCommit` fails the consumer is rewound to the last
-   * committed offsets so the records are delivered again.
+   * committed offsets so the records are delivered again. Waits for the `put` in flight
+   * unless called from it (`isInPut`).
    */
-  async #commit(keys: readonly Key[], reason: string): Promise<void> {
-    await this.#settlePut();
+  async #commit(keys: readonly Key[], reason: string, isInPut = false): Promise<void> {
+    if (!isInPut) await this.#settlePut();
     const d = this.#deps;
     const current = keys.flatMap((k) => {
       const p = this.#positions.get(k);

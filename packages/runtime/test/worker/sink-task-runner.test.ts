@@ -149,6 +149,7 @@ class CollectingSinkTask implements SinkTask {
   context: SinkTaskContext | null = null;
   isStopped = false;
   #hasThrown = false;
+  #nextPutFailure: { error: Error; timeoutMs: number } | null = null;
 
   constructor(private readonly options: TaskOptions = {}) {}
 
@@ -167,8 +168,20 @@ class CollectingSinkTask implements SinkTask {
     if (offset !== undefined) this.context?.offset(partitions.map((tp) => ({ ...tp, offset })));
   }
 
+  /** The next `put` (with records) throws `error` after asking for a redelivery in `timeoutMs`. */
+  failNextPut(error: Error, timeoutMs: number): void {
+    this.#nextPutFailure = { error, timeoutMs };
+  }
+
   async put(records: readonly SinkRecord[]): Promise<void> {
     if (this.options.putError !== undefined) throw this.options.putError;
+    const failure = this.#nextPutFailure;
+    if (failure !== null && records.length > 0) {
+      this.#nextPutFailure = null;
+      this.puts.push([...records]);
+      this.context?.timeout(failure.timeoutMs);
+      throw failure.error;
+    }
     if (this.options.retriableOnce !== undefined && !this.#hasThrown && records.length > 0) {
       this.#hasThrown = true;
       this.puts.push([...records]);
@@ -551,6 +564,32 @@ for (const fetching of ['kafkajs', 'the protocol fetcher'] as const)
         await runner.stop();
       }
       assert.equal((await committed(connector, topic)).get(0), 2);
+    });
+
+    it('commits between the attempts of a put retried for longer than the flush interval, then goes on', async () => {
+      const topic = unique('retry-commit');
+      const connector = unique('retry-commit');
+      await createTopic(topic, 1);
+      await produce(topic, [{ value: 'a0' }]);
+      const task = new CollectingSinkTask();
+      const { runner } = await startRunner(connector, task, { topics: [topic], offsetFlushIntervalMs: 100 });
+      try {
+        await waitFor('the first record', () => task.records.length >= 1);
+        await waitFor('its commit', async () => (await committed(connector, topic)).get(0) === 1);
+        // The next put fails once and is retried 400 ms later: past the flush interval.
+        task.failNextPut(new RetriableError('not yet'), 400);
+        await produce(topic, [{ value: 'a1' }, { value: 'a2' }]);
+        await waitFor(
+          'the retried records',
+          () => task.records.filter((r) => r.value === 'a1').length >= 2 && task.records.some((r) => r.value === 'a2'),
+        );
+        await produce(topic, [{ value: 'a3' }]);
+        await waitFor('a record after the retry', () => task.records.some((r) => r.value === 'a3'));
+        await waitFor('every record committed', async () => (await committed(connector, topic)).get(0) === 4);
+        assert.equal(runner.state, 'RUNNING');
+      } finally {
+        await runner.stop();
+      }
     });
 
     it('fails the task on any other error from put, without committing the batch', async () => {
