@@ -121,6 +121,8 @@ interface Delivery {
   readonly highWatermark: number;
   /** The partition's seek count when the batch was fetched (protocol fetcher), or null to take it at delivery. */
   readonly seeks: number | null;
+  /** The partition's fetch epoch when the batch was fetched (protocol fetcher), or null (kafkajs). */
+  readonly fetchEpoch: number | null;
   /** False when kafkajs says the batch is stale or the consumer stopped. */
   isCurrent(): boolean;
   /** kafkajs: mark the batch consumed up to `offset` (null: all of it); records not resolved are fetched again. */
@@ -144,6 +146,11 @@ export class SinkTaskRunner implements TaskRunner {
   #fetcher: BatchFetcher | null = null;
   /** Partitions in the fetcher, with the offset they were last assigned or seeked to there. */
   readonly #fetchFrom = new Map<Key, number>();
+  /**
+   * Protocol fetcher: bumped when a partition enters or leaves the fetcher (a fetched batch
+   * from another epoch is dropped). Unlike a seek, it leaves the position of a `put` alone.
+   */
+  readonly #fetchEpochs = new Map<Key, number>();
   /** Where a partition without a position starts: the group's committed offset or `auto.offset.reset`. */
   readonly #startAt = new Map<Key, number>();
   #tail: Promise<void> = Promise.resolve();
@@ -291,14 +298,15 @@ export class SinkTaskRunner implements TaskRunner {
       }
       // Taken now: a seek, pause or rebalance from here on makes these records stale.
       const seeks = parts.map((part) => this.#seeks.get(keyOf(part)) ?? 0);
+      const epochs = parts.map((part) => this.#fetchEpochs.get(keyOf(part)) ?? 0);
       try {
         for (const [i, part] of parts.entries()) {
           if (part.errorCode !== 0) {
-            await this.#serial(() => this.#onFetchError(part, seeks[i] ?? 0));
+            await this.#serial(() => this.#onFetchError(part, seeks[i] ?? 0, epochs[i] ?? 0));
             continue;
           }
           for (const messages of recordRuns(part, runBytes)) {
-            const delivery = wireDelivery(part, messages, seeks[i] ?? 0);
+            const delivery = wireDelivery(part, messages, seeks[i] ?? 0, epochs[i] ?? 0);
             await this.#serial(() => this.#onBatch(delivery));
           }
         }
@@ -310,10 +318,11 @@ export class SinkTaskRunner implements TaskRunner {
   }
 
   /** OFFSET_OUT_OF_RANGE moves the partition as `auto.offset.reset` says; any other error fails the task. */
-  async #onFetchError(part: FetchedPartition, seeks: number): Promise<void> {
+  async #onFetchError(part: FetchedPartition, seeks: number, epoch: number): Promise<void> {
     const key = keyOf(part);
     const client = this.#deps.wireClient;
-    if (this.#isStopping || client === undefined || seeks !== (this.#seeks.get(key) ?? 0)) return;
+    const isStale = () => seeks !== (this.#seeks.get(key) ?? 0) || epoch !== (this.#fetchEpochs.get(key) ?? 0);
+    if (this.#isStopping || client === undefined || isStale()) return;
     const message = part.errorMessage ?? `Fetching ${tpText(part)} failed with Kafka error ${part.errorCode}`;
     if (part.errorCode !== OFFSET_OUT_OF_RANGE) {
       this.#fail(new ConnectError(message, { code: 'KAFKA' }), 'Fetching records failed');
@@ -321,7 +330,7 @@ export class SinkTaskRunner implements TaskRunner {
     }
     const spec = (this.#deps.fromBeginning ?? true) ? 'earliest' : 'latest';
     const [reset] = await client.listOffsets([part], spec, this.#isolation());
-    if (reset === undefined || seeks !== (this.#seeks.get(key) ?? 0)) return;
+    if (reset === undefined || isStale()) return;
     this.#log.warn({ partition: tpText(part), offset: reset.offset, reset: spec }, `${message}; resetting to ${spec}`);
     this.#seek(reset);
   }
@@ -335,9 +344,13 @@ export class SinkTaskRunner implements TaskRunner {
     const tp = { topic: delivery.topic, partition: delivery.partition };
     const key = keyOf(tp);
     const seeks = delivery.seeks ?? this.#seeks.get(key) ?? 0;
+    const { fetchEpoch } = delivery;
     // Left unresolved, these are fetched again once assigned or resumed (the protocol
-    // fetcher was repositioned when the seek count changed).
-    if (seeks !== (this.#seeks.get(key) ?? 0)) return;
+    // fetcher was repositioned when the seek count or the fetch epoch changed).
+    const isStale = () =>
+      seeks !== (this.#seeks.get(key) ?? 0) ||
+      (fetchEpoch !== null && fetchEpoch !== (this.#fetchEpochs.get(key) ?? 0));
+    if (isStale()) return;
     if (!this.#assignment.has(key) || this.#isPaused || this.#pausedByTask.has(key)) return;
     if (!this.#topicsUsed.has(tp.topic)) {
       this.#topicsUsed.add(tp.topic);
@@ -361,7 +374,7 @@ export class SinkTaskRunner implements TaskRunner {
     if (records === null) return;
     // The previous batch's put ran while this one was fetched and converted; one put at a time.
     await this.#settlePut();
-    if (this.#isStopping || seeks !== (this.#seeks.get(key) ?? 0)) return;
+    if (this.#isStopping || isStale()) return;
     if (!this.#assignment.has(key) || this.#isPaused || this.#pausedByTask.has(key)) return;
     delivery.resolve(String(last.offset));
     const next = Number(last.offset) + 1;
@@ -646,8 +659,8 @@ export class SinkTaskRunner implements TaskRunner {
   /**
    * Gives the fetcher every assigned partition that is neither paused nor waiting for its
    * start offset. A partition it already has keeps its fetch position; one put back starts
-   * at the first record not yet handed to `put`. Each partition added or taken out counts
-   * as a seek, so records fetched before are dropped.
+   * at the first record not yet handed to `put`. Each partition added or taken out starts a
+   * new fetch epoch, so records fetched before are dropped.
    */
   #syncFetcher(fetcher: BatchFetcher): void {
     const wanted = new Map<Key, PartitionPosition>();
@@ -661,7 +674,7 @@ export class SinkTaskRunner implements TaskRunner {
     }
     for (const k of [...this.#fetchFrom.keys(), ...wanted.keys()]) {
       if (this.#fetchFrom.has(k) === wanted.has(k)) continue;
-      this.#seeks.set(k, (this.#seeks.get(k) ?? 0) + 1);
+      this.#fetchEpochs.set(k, (this.#fetchEpochs.get(k) ?? 0) + 1);
       const position = wanted.get(k);
       if (position === undefined) this.#fetchFrom.delete(k);
       else this.#fetchFrom.set(k, position.offset);
@@ -809,6 +822,7 @@ function kafkajsDelivery(payload: EachBatchPayload): Delivery {
     messages: batch.messages,
     highWatermark: Number(batch.highWatermark),
     seeks: null,
+    fetchEpoch: null,
     isCurrent: () => !payload.isStale() && payload.isRunning(),
     resolve: (offset) => payload.resolveOffset(offset ?? batch.lastOffset()),
     heartbeat: () => payload.heartbeat(),
@@ -818,13 +832,19 @@ function kafkajsDelivery(payload: EachBatchPayload): Delivery {
 const NO_HEARTBEAT = (): Promise<void> => Promise.resolve();
 
 /** kafkajs keeps the membership (and heartbeats) on its own; nothing is resolved in it. */
-function wireDelivery(part: FetchedPartition, messages: readonly ConsumedMessage[], seeks: number): Delivery {
+function wireDelivery(
+  part: FetchedPartition,
+  messages: readonly ConsumedMessage[],
+  seeks: number,
+  fetchEpoch: number,
+): Delivery {
   return {
     topic: part.topic,
     partition: part.partition,
     messages,
     highWatermark: part.highWatermark,
     seeks,
+    fetchEpoch,
     isCurrent: () => true,
     resolve: () => {},
     heartbeat: NO_HEARTBEAT,
