@@ -328,15 +328,22 @@ export class SinkTaskRunner implements TaskRunner {
       this.#fail(new ConnectError(message, { code: 'KAFKA' }), 'Fetching records failed');
       return;
     }
-    const spec = (this.#deps.fromBeginning ?? true) ? 'earliest' : 'latest';
-    const [reset] = await client.listOffsets([part], spec, this.#isolation());
+    const { spec, positions } = await this.#resetPositions(client, [part]);
+    const [reset] = positions;
     if (reset === undefined || isStale()) return;
     this.#log.warn({ partition: tpText(part), offset: reset.offset, reset: spec }, `${message}; resetting to ${spec}`);
     this.#seek(reset);
   }
 
-  #isolation(): 'read_committed' | 'read_uncommitted' {
-    return this.#deps.consumerConfig?.readUncommitted === false ? 'read_committed' : 'read_uncommitted';
+  /** Where `auto.offset.reset` puts `partitions` now (the fetcher's isolation for `latest`). */
+  async #resetPositions(
+    client: KafkaWireClient,
+    partitions: readonly TopicPartition[],
+  ): Promise<{ spec: 'earliest' | 'latest'; positions: PartitionPosition[] }> {
+    const spec = (this.#deps.fromBeginning ?? true) ? 'earliest' : 'latest';
+    if (partitions.length === 0) return { spec, positions: [] };
+    const isolation = fetcherOptionsOf(this.#deps.consumerConfig ?? {}).isolation;
+    return { spec, positions: await client.listOffsets(partitions, spec, isolation) };
   }
 
   async #onBatch(delivery: Delivery): Promise<void> {
@@ -510,15 +517,16 @@ export class SinkTaskRunner implements TaskRunner {
     if (client === undefined || this.#isStopping) return;
     try {
       const committed = await client.fetchGroupOffsets(sinkGroupId(d.connectorName), added);
-      const missing = committed.filter((p) => p.offset < 0);
-      const spec = (d.fromBeginning ?? true) ? 'earliest' : 'latest';
-      const reset = missing.length === 0 ? [] : await client.listOffsets(missing, spec, this.#isolation());
+      const reset = await this.#resetPositions(
+        client,
+        committed.filter((p) => p.offset < 0),
+      );
       for (const p of committed) {
         if (p.offset < 0) continue;
         this.#committed.set(keyOf(p), p.offset);
         this.#startAt.set(keyOf(p), p.offset);
       }
-      for (const p of reset) this.#startAt.set(keyOf(p), p.offset);
+      for (const p of reset.positions) this.#startAt.set(keyOf(p), p.offset);
     } catch (error) {
       this.#fail(asError(error), 'Could not read the committed offsets of the assigned partitions');
     }
