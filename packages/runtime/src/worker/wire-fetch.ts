@@ -1,7 +1,8 @@
 /**
  * The sink's fetch path through `@tributary/protocol`: record batches are fetched by its
- * BatchFetcher and decoded by the same codec the broker and the mirror use (about a tenth
- * of kafkajs' cost per record), while a kafkajs consumer, with every partition paused,
+ * BatchFetcher and decoded by the same codec the broker and the mirror use (about 0.3 µs of
+ * CPU per record against kafkajs' 0.8 in the JDBC sink bench's profiles), while a kafkajs
+ * consumer, with every assigned topic paused,
  * keeps the group membership (join, heartbeats, assignment, commits with the generation).
  *
  * It is used when the consumer asks for nothing kafkajs alone offers here
