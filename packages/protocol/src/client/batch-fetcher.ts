@@ -64,6 +64,7 @@ export class Fetcher implements BatchFetcher {
   private wakeTimer: NodeJS.Timeout | null = null;
   private rotation = 0;
   private readonly isReadCommitted: boolean;
+  private readonly isDecodeOnly: boolean;
   private readonly maxWaitMs: number;
   private readonly minBytes: number;
   private readonly maxBytes: number;
@@ -75,6 +76,7 @@ export class Fetcher implements BatchFetcher {
     options: FetcherOptions,
   ) {
     this.isReadCommitted = (options.isolation ?? 'read_committed') === 'read_committed';
+    this.isDecodeOnly = options.isDecodeOnly ?? false;
     this.maxWaitMs = options.maxWaitMs ?? 500;
     this.minBytes = options.minBytes ?? 1;
     this.maxBytes = options.maxBytes ?? 52_428_800;
@@ -398,7 +400,7 @@ export class Fetcher implements BatchFetcher {
       if (!s || !p || p !== s.p || p.generation !== s.generation || p.offset !== s.offset || p.isStopped) continue;
       if (r.errorCode === 0) {
         p.unroutableSince = null;
-        const result = toForwardBatches(r.records, s.offset, r.aborted, this.isReadCommitted);
+        const result = toForwardBatches(r.records, s.offset, r.aborted, this.isReadCommitted, this.isDecodeOnly);
         if (result.nextOffset !== p.offset || result.batches.length > 0) {
           const b = this.bufferFor(p);
           for (const batch of result.batches) b.batches.push(batch);

@@ -122,6 +122,12 @@ export interface FetcherOptions {
   readonly partitionMaxBytes?: number;
   /** The fetcher stops fetching while this many bytes wait in `next()`. Default 64 MiB. */
   readonly maxBufferedBytes?: number;
+  /**
+   * The batches will only be decoded, never produced again: their producer id, epoch,
+   * sequence and transactional bit are left as fetched, which spares a CRC per batch.
+   * Default false (the batches are ready to forward).
+   */
+  readonly isDecodeOnly?: boolean;
 }
 
 /**

@@ -3,8 +3,9 @@
  * mirror). The common case — a whole batch at or after the fetch offset, without offset
  * gaps, CreateTime — is rewritten in place: baseOffset and partitionLeaderEpoch (outside
  * the CRC) always; producer id/epoch/sequence and the transactional bit (inside it) only
- * when set, and then the CRC is recomputed. Records are decoded and re-encoded only for a
- * batch that starts before the fetch offset, has gaps (compaction) or LogAppendTime.
+ * when set, and then the CRC is recomputed (not for batches that will only be decoded).
+ * Records are decoded and re-encoded only for a batch that starts before the fetch
+ * offset, has gaps (compaction) or LogAppendTime.
  */
 import { crc32c } from '../codec/crc32c.js';
 import { Attr, BATCH_HEADER_SIZE, controlType, LOG_OVERHEAD } from '../codec/record-batch.js';
@@ -35,6 +36,7 @@ export function toForwardBatches(
   fetchOffset: number,
   aborted: readonly AbortedTransaction[] | null,
   isReadCommitted: boolean,
+  isDecodeOnly = false,
 ): ForwardResult {
   const batches: ForwardBatch[] = [];
   let next = fetchOffset;
@@ -105,7 +107,10 @@ export function toForwardBatches(
     batch.writeInt32BE(0, 0);
     batch.writeInt32BE(0, 4);
     batch.writeInt32BE(-1, 12);
-    if (producerId !== -1 || isTransactional || batch.readInt16BE(51) !== -1 || batch.readInt32BE(53) !== -1) {
+    if (
+      !isDecodeOnly &&
+      (producerId !== -1 || isTransactional || batch.readInt16BE(51) !== -1 || batch.readInt32BE(53) !== -1)
+    ) {
       batch.fill(0xff, 43, 57);
       batch.writeInt16BE(attributes & ~Attr.TRANSACTIONAL, 21);
       batch.writeUInt32BE(crc32c(batch.subarray(CRC_START)), 17);

@@ -103,6 +103,24 @@ describe('toForwardBatches', () => {
     assert.deepEqual(valuesOf(result), ['x', 'y']);
   });
 
+  it('leaves the producer fields and the CRC as fetched for batches that will only be decoded', () => {
+    const batch = stored({ baseOffset: 4, values: ['x', 'y'], producerId: 77, isTransactional: true });
+    const fetched = Buffer.from(batch);
+    const result = toForwardBatches(Buffer.concat([fetched, marker(6, 77, true)]), 4, [], true, true);
+    assert.equal(result.nextOffset, 7);
+    assert.equal(result.batches.length, 1);
+    const data = result.batches[0]?.data as Buffer;
+    assert.deepEqual(data.subarray(17), batch.subarray(17), 'producer fields, attributes and CRC untouched');
+    assert.equal(readBatchHeader(data).producerId, 77);
+    assert.deepEqual(
+      readBatchRecords(data, result.batches[0]?.baseOffset).map((r) => [r.offset, String(r.value)]),
+      [
+        [4, 'x'],
+        [5, 'y'],
+      ],
+    );
+  });
+
   it('drops aborted transactions and control batches with read_committed (Kafka consumer algorithm)', () => {
     const set = Buffer.concat([
       stored({ baseOffset: 0, values: ['c1'], producerId: 1, isTransactional: true }),

@@ -41,6 +41,7 @@ export function fetcherOptionsOf(config: Partial<ConsumerConfig>): FetcherOption
     ...(config.maxBytes === undefined ? {} : { maxBytes: config.maxBytes }),
     ...(config.maxBytesPerPartition === undefined ? {} : { partitionMaxBytes: config.maxBytesPerPartition }),
     maxBufferedBytes: MAX_BUFFERED_BYTES,
+    isDecodeOnly: true,
   };
 }
 

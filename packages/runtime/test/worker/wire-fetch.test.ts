@@ -43,11 +43,12 @@ describe('wire fetch', () => {
     });
   });
 
-  it("maps the consumer's fetch settings, read_uncommitted unless asked", () => {
+  it("maps the consumer's fetch settings, read_uncommitted unless asked; the batches are only decoded", () => {
     assert.deepEqual(fetcherOptionsOf({}), {
       isolation: 'read_uncommitted',
       maxWaitMs: 500,
       maxBufferedBytes: 2 * 1024 * 1024,
+      isDecodeOnly: true,
     });
     assert.deepEqual(
       fetcherOptionsOf({
@@ -64,6 +65,7 @@ describe('wire fetch', () => {
         maxBytes: 1000,
         partitionMaxBytes: 500,
         maxBufferedBytes: 2 * 1024 * 1024,
+        isDecodeOnly: true,
       },
     );
   });
