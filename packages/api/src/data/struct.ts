@@ -10,9 +10,30 @@ import { validateValue } from './values.js';
 export class Struct {
   private readonly values: unknown[];
 
-  constructor(readonly schema: Schema) {
+  /**
+   * An empty struct, or one holding `values`, one per field in field order, each checked as
+   * `put` checks it (the fast way to build a whole struct: no field is looked up by name).
+   * The struct keeps the `values` array itself.
+   */
+  constructor(
+    readonly schema: Schema,
+    values?: unknown[],
+  ) {
     if (schema.type !== 'struct') throw new DataError(`A Struct needs a struct schema, not ${schema.type}`);
-    this.values = new Array<unknown>(schema.fields.length).fill(null);
+    const fields = schema.fields;
+    if (values === undefined) {
+      this.values = new Array<unknown>(fields.length).fill(null);
+      return;
+    }
+    if (values.length !== fields.length)
+      throw new DataError(`A Struct of ${fields.length} fields cannot take ${values.length} values`);
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i] as (typeof fields)[number];
+      const value = values[i];
+      validateValue(field.schema, value, field.name);
+      if (value === undefined) values[i] = null;
+    }
+    this.values = values;
   }
 
   /** The value of `fieldName`, or its default when unset. Throws DataError for an unknown field. */

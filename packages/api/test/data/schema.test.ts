@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DataError, Decimal, SchemaBuilder, Schemas, schemasEqual, Struct, validateValue, valuesEqual } from '../../src/index.js';
+import {
+  DataError,
+  Decimal,
+  SchemaBuilder,
+  Schemas,
+  Struct,
+  schemasEqual,
+  validateValue,
+  valuesEqual,
+} from '../../src/index.js';
 
 const orders = SchemaBuilder.struct()
   .name('orders')
@@ -14,7 +23,12 @@ describe('schemas', () => {
   it('build immutable schemas with fields in order', () => {
     assert.deepEqual(
       orders.fields.map((f) => [f.name, f.index]),
-      [['id', 0], ['note', 1], ['amount', 2], ['qty', 3]],
+      [
+        ['id', 0],
+        ['note', 1],
+        ['amount', 2],
+        ['qty', 3],
+      ],
     );
     assert.equal(orders.field('note')?.schema.isOptional, true);
     assert.throws(() => Schemas.INT32.field('x'), /non-struct/);
@@ -56,6 +70,16 @@ describe('values', () => {
     s.validate();
     assert.ok(valuesEqual(s, new Struct(orders).put('amount', '12.34').put('id', 7n)));
     assert.ok(!valuesEqual(s, new Struct(orders).put('id', 8n)));
+  });
+  it('structs built from all their values check each one as put does', () => {
+    const s = new Struct(orders, [7n, undefined, '12.34', null]);
+    assert.equal(s.get('id'), 7n);
+    assert.equal(s.getWithoutDefault('note'), null);
+    assert.equal(s.get('qty'), 1);
+    assert.ok(valuesEqual(s, new Struct(orders).put('id', 7n).put('amount', '12.34')));
+    assert.throws(() => new Struct(orders, ['x', null, null, null]), /field "id"/);
+    assert.throws(() => new Struct(orders, [null, null, null, null]), /null used for required field: "id"/);
+    assert.throws(() => new Struct(orders, [7n]), /4 fields cannot take 1 values/);
   });
   it('compare values deeply', () => {
     assert.ok(valuesEqual(Buffer.from('ab'), new Uint8Array([97, 98])));

@@ -18,7 +18,7 @@ import {
   type Schema,
   type SchemaAndValue,
 } from '@tributary/api';
-import { JsonReader, schemaless } from './json-reader.js';
+import { JsonReader, type NodeReader, schemaless } from './json-reader.js';
 import { JsonWriter } from './json-writer.js';
 import { endOfJsonValue, JsonSyntaxError, parseJson } from './parse-json.js';
 
@@ -67,6 +67,7 @@ export class JsonConverter implements Converter, HeaderConverter {
   /** The bytes of the last envelope read through the cache up to its payload (`{"schema":…,"payload":`), and its schema. */
   private lastPrefix: Buffer | null = null;
   private lastSchema: Schema | null = null;
+  private lastReader: NodeReader | null = null;
 
   constructor(config: JsonConverterConfig) {
     this.hasSchemas = config['schemas.enable'];
@@ -132,7 +133,8 @@ export class JsonConverter implements Converter, HeaderConverter {
     } catch {
       return undefined;
     }
-    return { schema: this.lastSchema, value: this.reader.valueOf(this.lastSchema, payload) };
+    const read = this.lastReader;
+    return { schema: this.lastSchema, value: read === null ? schemaless(payload) : read(payload) };
   }
 
   /**
@@ -152,6 +154,7 @@ export class JsonConverter implements Converter, HeaderConverter {
     if (text.charCodeAt(schemaStart) === 0x7b) {
       this.lastPrefix = Buffer.from(text.slice(0, PAYLOAD_PREFIX.lastIndex), 'utf8');
       this.lastSchema = schema;
+      this.lastReader = this.reader.readerOf(schema);
     }
     const close = text.trimEnd().length - 1;
     if (text.charCodeAt(close) !== 0x7d) return undefined;
@@ -161,7 +164,7 @@ export class JsonConverter implements Converter, HeaderConverter {
     } catch {
       return undefined;
     }
-    return { schema, value: this.reader.valueOf(schema, payload) };
+    return { schema, value: this.reader.readerOf(schema)(payload) };
   }
 
   private readEnvelope(topic: string, text: string): SchemaAndValue {

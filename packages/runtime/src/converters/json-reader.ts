@@ -47,8 +47,19 @@ const NON_FINITE: Readonly<Record<string, number>> = {
   '-Infinity': Number.NEGATIVE_INFINITY,
 };
 
+/** `JsonReader.valueOf` for one schema. */
+export type NodeReader = (node: unknown) => unknown;
+
+const LOGICAL_NAMES: ReadonlySet<string> = new Set([
+  Decimal.LOGICAL_NAME,
+  DateType.LOGICAL_NAME,
+  Time.LOGICAL_NAME,
+  Timestamp.LOGICAL_NAME,
+]);
+
 export class JsonReader {
   private readonly schemas: LruCache<string, Schema>;
+  private readonly readers = new WeakMap<Schema, NodeReader>();
 
   constructor(private readonly options: JsonReaderOptions) {
     this.schemas = new LruCache(options.schemaCacheSize);
@@ -123,6 +134,57 @@ export class JsonReader {
     return builder.build();
   }
 
+  /**
+   * `valueOf` for `schema`, made once per schema: structs and the common primitives take
+   * their usual values without the general dispatch on the schema for every value (the
+   * converter reads every record of a topic with one schema); anything else, nulls and
+   * mismatches included, goes to `valueOf`, so the results and errors are the same.
+   */
+  readerOf(schema: Schema): NodeReader {
+    let reader = this.readers.get(schema);
+    if (reader === undefined) {
+      reader = this.compile(schema);
+      this.readers.set(schema, reader);
+    }
+    return reader;
+  }
+
+  private compile(schema: Schema): NodeReader {
+    const general: NodeReader = (node) => this.valueOf(schema, node);
+    if (schema.name !== null && LOGICAL_NAMES.has(schema.name)) return general;
+    switch (schema.type) {
+      case 'int8':
+      case 'int16':
+      case 'int32': {
+        const limit = INT_RANGES[schema.type];
+        return (node) =>
+          typeof node === 'number' && Number.isInteger(node) && node >= -limit && node < limit ? node : general(node);
+      }
+      case 'int64':
+        return (node) => (typeof node === 'number' && Number.isInteger(node) ? node : general(node));
+      case 'float32':
+      case 'float64':
+        return (node) => (typeof node === 'number' ? node : general(node));
+      case 'boolean':
+        return (node) => (typeof node === 'boolean' ? node : general(node));
+      case 'string':
+        return (node) => (typeof node === 'string' ? node : general(node));
+      case 'struct': {
+        const fields = schema.fields;
+        const names = fields.map((f) => f.name);
+        const readers = fields.map((f) => this.readerOf(f.schema));
+        return (node) => {
+          if (!isPlainObject(node)) return general(node);
+          const values = new Array<unknown>(readers.length);
+          for (let i = 0; i < readers.length; i++) values[i] = (readers[i] as NodeReader)(node[names[i] as string]);
+          return new Struct(schema, values);
+        };
+      }
+      default:
+        return general;
+    }
+  }
+
   /** The Connect value of a parsed JSON `node` as `schema` describes it (`null`: schemaless). */
   valueOf(schema: Schema | null, node: unknown): unknown {
     if (schema === null) return schemaless(node);
@@ -186,14 +248,14 @@ export class JsonReader {
       case 'struct': {
         if (!isPlainObject(node))
           throw new DataError(`Structs should be encoded as JSON objects, but found ${jsonKind(node)}`);
-        const struct = new Struct(schema);
         // Indexed: this recursive function is megamorphic, and for-of allocated an iterator result per field.
         const fields = schema.fields;
+        const values = new Array<unknown>(fields.length);
         for (let i = 0; i < fields.length; i++) {
           const field = fields[i] as (typeof fields)[number];
-          struct.put(field.name, this.valueOf(field.schema, node[field.name]));
+          values[i] = this.valueOf(field.schema, node[field.name]);
         }
-        return struct;
+        return new Struct(schema, values);
       }
     }
   }

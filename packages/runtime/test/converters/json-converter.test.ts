@@ -354,6 +354,58 @@ describe('JsonConverter envelope errors', () => {
     assert.equal(other.value, 9007199254740993n);
   });
 
+  it('reads the same values, and fails with the same errors, through the per-schema reader as on first sight', () => {
+    const schema = JSON.stringify({
+      type: 'struct',
+      optional: false,
+      fields: [
+        { field: 'i', type: 'int32', optional: false },
+        { field: 'l', type: 'int64', optional: true },
+        { field: 'd', type: 'double', optional: false },
+        { field: 'b', type: 'boolean', optional: true },
+        { field: 's', type: 'string', optional: true, default: 'dflt' },
+        { field: 't', type: 'int64', optional: true, name: 'org.apache.kafka.connect.data.Timestamp', version: 1 },
+        { field: 'n', type: 'struct', optional: true, fields: [{ field: 'x', type: 'int8', optional: false }] },
+      ],
+    });
+    const payloads = [
+      '{"i":1,"l":2,"d":1.5,"b":true,"s":"a","t":5,"n":{"x":3}}',
+      '{"i":1,"d":"NaN","s":null,"n":null}',
+      '{"i":1,"l":9007199254740993,"d":12345678901234567890,"t":null}',
+      '{"i":2147483648,"d":1}',
+      '{"i":1.5,"d":1}',
+      '{"d":1}',
+      '{"i":1,"d":"x"}',
+      '{"i":1,"d":1,"b":"yes"}',
+      '{"i":1,"d":1,"s":7}',
+      '{"i":1,"d":1,"t":1.5}',
+      '{"i":1,"d":1,"n":{"x":128}}',
+      '{"i":1,"d":1,"n":[]}',
+      '[1]',
+      'null',
+    ];
+    const outcome = (c: JsonConverter, payload: string) => {
+      try {
+        const { value } = read(c, `{"schema":${schema},"payload":${payload}}`);
+        return { value: value instanceof Struct ? value.toString() : value };
+      } catch (err) {
+        return { error: err instanceof DataError ? err.message : String(err) };
+      }
+    };
+    for (const payload of payloads) {
+      const c = converter();
+      const first = outcome(c, payload);
+      // The second read of the same schema bytes takes the per-schema reader, the third the known-prefix path.
+      assert.deepEqual(outcome(c, payload), first, payload);
+      assert.deepEqual(outcome(c, payload), first, payload);
+    }
+    const c = converter();
+    assert.equal(outcome(c, payloads[0] as string).error, undefined);
+    assert.match(outcome(c, payloads[3] as string).error ?? '', /INT32/);
+    assert.match(outcome(c, payloads[5] as string).error ?? '', /Invalid null value for required INT32 field/);
+    assert.match(outcome(c, payloads[1] as string).value as string, /s=dflt/);
+  });
+
   it('reads an envelope written with the payload first', () => {
     const result = read(converter(), '{ "payload" : 5, "schema" : {"type":"int32","optional":false} }');
     assert.equal(result.value, 5);

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DecimalText, endOfJsonValue, JsonSyntaxError, parseJson } from '../../src/converters/parse-json.js';
+import {
+  DecimalText,
+  endOfJsonValue,
+  hasLongNumberRun,
+  JsonSyntaxError,
+  parseJson,
+} from '../../src/converters/parse-json.js';
 
 const exact = { keepsDecimalText: true };
 const plain = { keepsDecimalText: false };
@@ -82,6 +88,23 @@ describe('parseJson', () => {
     const deep = `${'['.repeat(5000)}12345678901234567${']'.repeat(5000)}`;
     assert.throws(() => parseJson(deep, plain), /Nesting deeper than 1000/);
     assert.ok(Array.isArray(parseJson(`${'['.repeat(900)}12345678901234567${']'.repeat(900)}`, plain)));
+  });
+});
+
+describe('hasLongNumberRun', () => {
+  it('finds a run of 16 or more digits and dots wherever it starts and ends, and nothing shorter', () => {
+    const run = /[\d.]{16,}/;
+    for (let length = 0; length <= 40; length++) {
+      for (let before = 0; before <= 34; before++) {
+        for (const after of [0, 1, 15, 16, 17]) {
+          const text = `${'x'.repeat(before)}${'1.'.repeat(length).slice(0, length)}${'"'.repeat(after)}`;
+          assert.equal(hasLongNumberRun(text), run.test(text), `${length} digits after ${before} characters: ${text}`);
+        }
+      }
+    }
+    // Several short runs next to each other are not one long run.
+    assert.equal(hasLongNumberRun('123456789012345,123456789012345,123456789012345'), false);
+    assert.equal(hasLongNumberRun('{"id":9007199254740993}'), true);
   });
 });
 
