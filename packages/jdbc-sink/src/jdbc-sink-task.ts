@@ -9,7 +9,7 @@
  * Calls are serialised here as well: a `preCommit` the worker abandoned on its timeout may
  * still be writing when the next `put` arrives.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   ConnectError,
   DataError,
@@ -30,6 +30,8 @@ import { tableIdFor } from './table-name.js';
 import { RecordWriteError, TableWriter } from './table-writer.js';
 
 const STOP_WAIT_MS = 5_000;
+/** Records converted between two pauses of `put` while a write is in flight (see `#put`). */
+const YIELD_EVERY = 128;
 
 const keyOf = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
 /** Offsets are the worker's: the partition and offset as consumed, before transforms. */
@@ -158,6 +160,7 @@ export class JdbcSinkTask implements SinkTask {
       let topic: string | null = null;
       let partitionNumber = -1;
       let partition = '';
+      let sinceYield = 0;
       for (const record of records) {
         if (record.originalTopic !== topic || record.originalKafkaPartition !== partitionNumber) {
           topic = record.originalTopic;
@@ -170,8 +173,16 @@ export class JdbcSinkTask implements SinkTask {
         const writer = added instanceof Promise ? await added : added;
         // Buffered (or reported): a redelivery after a failed flush must not buffer it again.
         this.#bufferedNext.set(partition, record.originalKafkaOffset + 1);
+        if (writer === null) continue;
         // Written while the next records are converted; `preCommit` waits for it.
-        if (writer?.isFull === true) await writer.startFlush();
+        if (writer.isFull) await writer.startFlush();
+        else if (++sinceYield >= YIELD_EVERY && writer.isWriting) {
+          // A write takes several round trips (BEGIN, the statements, COMMIT), each answered
+          // only when the event loop is free: converting a whole fetch without a pause
+          // would leave the database idle meanwhile.
+          sinceYield = 0;
+          await yieldToEventLoop();
+        }
       }
       this.#scheduleLinger(config['batch.linger.ms']);
     });

@@ -1,7 +1,7 @@
 /**
  * One destination table: keeps its structure in step with the records (auto.create,
  * auto.evolve, widening), buffers rows of one shape, and writes a buffer as one
- * transaction. A batch that fails on its data is bisected, each half in its own
+ * transaction (one statement alone when a single statement writes it). A batch that fails on its data is bisected, each half in its own
  * transaction, until the bad rows are found; they go to the errant-record reporter, or
  * fail the task naming the record. Transient failures are retried `max.retries` times.
  */
@@ -67,6 +67,11 @@ interface Entry {
 }
 
 /** How one shape's columns are written: the table's column names and value binders. */
+interface Statement {
+  readonly sql: string;
+  readonly values: unknown[];
+}
+
 interface Binding {
   readonly keyColumns: readonly string[];
   readonly valueColumns: readonly string[];
@@ -86,6 +91,7 @@ export class TableWriter {
   /** The write `startFlush` began, until a `flush` or the next `startFlush` waits for it. */
   #inFlight: Promise<void> | null = null;
   #inFlightCount = 0;
+  #isWriting = false;
   /**
    * The bindings of the buffered writes and deletes. Deletes and writes share the buffer
    * (they run in order, in one transaction); a row with other columns than the buffered
@@ -155,6 +161,11 @@ export class TableWriter {
     await this.#push(row, binding);
   }
 
+  /** True while a write `startFlush` began is running. */
+  get isWriting(): boolean {
+    return this.#isWriting;
+  }
+
   /** True when the buffer holds `batch.size` rows: time to `flush`. */
   get isFull(): boolean {
     return this.#buffer.length >= this.#deps.config['batch.size'];
@@ -180,8 +191,17 @@ export class TableWriter {
     if (this.#buffer.length === 0) return;
     this.#inFlightCount = this.#buffer.length;
     const writing = this.#writeBuffer();
-    writing.catch(() => undefined); // Thrown by the next #settle.
+    this.#isWriting = true;
+    // Thrown by the next #settle.
+    writing.then(
+      () => this.#endWrite(writing),
+      () => this.#endWrite(writing),
+    );
     this.#inFlight = writing;
+  }
+
+  #endWrite(writing: Promise<void>): void {
+    if (this.#inFlight === writing) this.#isWriting = false;
   }
 
   async #settle(): Promise<void> {
@@ -189,6 +209,7 @@ export class TableWriter {
     if (writing === null) return;
     this.#inFlight = null;
     this.#inFlightCount = 0;
+    this.#isWriting = false;
     await writing;
   }
 
@@ -210,6 +231,7 @@ export class TableWriter {
     this.#buffer = [];
     this.#inFlight = null;
     this.#inFlightCount = 0;
+    this.#isWriting = false;
     this.#current = { write: null, delete: null };
   }
 
@@ -381,9 +403,11 @@ export class TableWriter {
   /** One transaction, retried on transient errors; RetriableError once `max.retries` are spent. */
   async #transaction(entries: readonly Entry[]): Promise<void> {
     const { config, db, logger } = this.#deps;
+    const lone = this.#loneStatement(entries);
     for (let attempt = 0; ; attempt++) {
       try {
-        await db.transaction((tx) => this.#statements(tx, entries));
+        if (lone === null) await db.transaction((tx) => this.#statements(tx, entries));
+        else await db.execute(lone.sql, lone.values);
         return;
       } catch (err) {
         if (!(err instanceof ConnectError && err.isRetriable)) throw err;
@@ -429,11 +453,28 @@ export class TableWriter {
     }
   }
 
+  /**
+   * The one statement that writes `entries`, when one does and the database is reached over
+   * the network: it then runs on its own (autocommit), one round trip instead of three
+   * (BEGIN, the statement, COMMIT), each answered only when the event loop is free again.
+   */
+  #loneStatement(entries: readonly Entry[]): Statement | null {
+    const { db, config } = this.#deps;
+    const mode = config['insert.mode'];
+    const binding = entries[0]?.binding;
+    if (db.spec.host === null || mode === 'update' || binding === undefined) return null;
+    for (const e of entries) if (e.row.isDelete) return null;
+    const rows = mode === 'upsert' ? lastPerKey(entries) : entries;
+    if (db.canCopyRows && rows.length >= COPY_MIN_ROWS) return null;
+    const columnCount = binding.keyColumns.length + binding.valueColumns.length;
+    if (rows.length > this.#rowsPerStatement(columnCount)) return null;
+    return this.#multiRowStatement(rows, 0, rows.length, binding);
+  }
+
   async #writes(tx: Transaction, run: readonly Entry[]): Promise<void> {
     const mode = this.#deps.config['insert.mode'];
     const binding = run[0]?.binding;
     if (binding === undefined) return;
-    const columns = [...binding.keyColumns, ...binding.valueColumns];
     const d = this.#dialect;
     if (mode === 'update') {
       if (binding.valueColumns.length === 0) return;
@@ -448,30 +489,42 @@ export class TableWriter {
       await this.#copy(tx, tx.copyRows, rows, binding);
       return;
     }
-    const perStatement = Math.max(1, Math.floor(d.maxBindParameters / columns.length));
+    const perStatement = this.#rowsPerStatement(binding.keyColumns.length + binding.valueColumns.length);
     for (let i = 0; i < rows.length; i += perStatement) {
-      const end = Math.min(rows.length, i + perStatement);
-      const count = end - i;
-      const cacheKey = `${mode}:${count}`;
-      let sql = binding.sql.get(cacheKey);
-      if (sql === undefined) {
-        sql =
-          mode === 'upsert'
-            ? d.upsertSql(this.table, columns, binding.keyColumns, count)
-            : mode === 'insert_ignore'
-              ? d.insertIgnoreSql(this.table, columns, count)
-              : d.insertSql(this.table, columns, count);
-        // Statements for the odd sizes of partial batches are not kept.
-        if (binding.sql.size < 4) binding.sql.set(cacheKey, sql);
-      }
-      const values = new Array<unknown>(count * columns.length);
-      let n = 0;
-      for (let r = i; r < end; r++) {
-        const rowValues = (rows[r] as Entry).row.values;
-        for (let c = 0; c < rowValues.length; c++) values[n++] = rowValues[c];
-      }
-      await tx.execute(sql, values);
+      const statement = this.#multiRowStatement(rows, i, Math.min(rows.length, i + perStatement), binding);
+      await tx.execute(statement.sql, statement.values);
     }
+  }
+
+  #rowsPerStatement(columnCount: number): number {
+    return Math.max(1, Math.floor(this.#dialect.maxBindParameters / columnCount));
+  }
+
+  /** The insert mode's multi-row statement for `rows[start..end)`, with its values. */
+  #multiRowStatement(rows: readonly Entry[], start: number, end: number, binding: Binding): Statement {
+    const mode = this.#deps.config['insert.mode'];
+    const d = this.#dialect;
+    const columns = [...binding.keyColumns, ...binding.valueColumns];
+    const count = end - start;
+    const cacheKey = `${mode}:${count}`;
+    let sql = binding.sql.get(cacheKey);
+    if (sql === undefined) {
+      sql =
+        mode === 'upsert'
+          ? d.upsertSql(this.table, columns, binding.keyColumns, count)
+          : mode === 'insert_ignore'
+            ? d.insertIgnoreSql(this.table, columns, count)
+            : d.insertSql(this.table, columns, count);
+      // Statements for the odd sizes of partial batches are not kept.
+      if (binding.sql.size < 4) binding.sql.set(cacheKey, sql);
+    }
+    const values = new Array<unknown>(count * columns.length);
+    let n = 0;
+    for (let r = start; r < end; r++) {
+      const rowValues = (rows[r] as Entry).row.values;
+      for (let c = 0; c < rowValues.length; c++) values[n++] = rowValues[c];
+    }
+    return { sql, values };
   }
 
   /**

@@ -9,6 +9,7 @@ import { copyTextChunks } from './copy-text.js';
 import type {
   ConnectionSpec,
   Database,
+  ExecuteResult,
   OpenDatabaseOptions,
   Queryable,
   QueryResult,
@@ -200,6 +201,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 class KnexDatabase implements Database {
   readonly dialect;
+  readonly canCopyRows: boolean;
   private isClosed = false;
   private readonly lookup: Queryable;
 
@@ -210,6 +212,7 @@ class KnexDatabase implements Database {
     private readonly logger: OpenDatabaseOptions['logger'],
   ) {
     this.dialect = dialectFor(spec.dialect);
+    this.canCopyRows = driver.copyIn !== undefined;
     this.lookup = { query: (sql, bindings) => this.query(sql, bindings) };
   }
 
@@ -260,6 +263,18 @@ class KnexDatabase implements Database {
         if (!rows.destroyed) rows.destroy();
         await closedOrGone(rows, connection);
       }
+      await this.knex.client.releaseConnection(connection);
+    }
+  }
+
+  async execute(sql: string, bindings: readonly unknown[] = []): Promise<ExecuteResult> {
+    const connection = await this.acquire();
+    try {
+      return await this.driver.execute(connection, sql, bindings);
+    } catch (error) {
+      if (isTransient(error)) markDisposed(connection, 'statement failed on a lost connection');
+      throw wrapDriverError(error, this.spec);
+    } finally {
       await this.knex.client.releaseConnection(connection);
     }
   }

@@ -415,6 +415,14 @@ export interface Database extends Queryable {
    */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /**
+   * Runs one data-changing statement on its own, without BEGIN and COMMIT around it: the
+   * database's autocommit makes a single statement all or nothing by itself, in one round
+   * trip instead of three. Errors and lost connections as in `transaction`.
+   */
+  execute(sql: string, bindings?: readonly unknown[]): Promise<ExecuteResult>;
+  /** Whether `transaction` offers `copyRows` (PostgreSQL and DuckDB). */
+  readonly canCopyRows: boolean;
+  /**
    * Reads the result of one SELECT in batches of at most `batchSize` rows, holding at most
    * about one batch in memory (mysql2 query stream with back-pressure, a PostgreSQL cursor,
    * better-sqlite3 `iterate()`). The connection is held until the iteration ends, is broken

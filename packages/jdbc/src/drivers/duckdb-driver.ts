@@ -115,6 +115,7 @@ export async function openDuckdbDatabase(spec: ConnectionSpec, options: OpenData
 class DuckdbDatabase implements Database {
   readonly dialect = duckdbDialect;
   readonly knex = null;
+  readonly canCopyRows = true;
   private isClosed = false;
   private readonly open = new Set<DuckDBConnection>();
 
@@ -125,6 +126,10 @@ class DuckdbDatabase implements Database {
 
   async query(sql: string, bindings: readonly unknown[] = []): Promise<QueryResult> {
     return this.withConnection((c) => runQuery(c, sql, bindings));
+  }
+
+  async execute(sql: string, bindings: readonly unknown[] = []): Promise<ExecuteResult> {
+    return this.withConnection((c) => runExecute(c, sql, bindings));
   }
 
   async *stream(sql: string, bindings: readonly unknown[], options: StreamOptions): AsyncGenerator<RowBatch> {

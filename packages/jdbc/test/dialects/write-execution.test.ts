@@ -161,6 +161,46 @@ for (const dialect of ['postgresql', 'mysql', 'sqlite', 'duckdb'] as DialectName
       }
     });
 
+    test('execute: one statement on its own, all or nothing, its errors classified as in a transaction', async () => {
+      const { db } = t;
+      const d = db.dialect;
+      const table = id(t.table('x'));
+      await db.query(d.createTableSql(table, COLUMNS.slice(0, 3), ['id']));
+      const upsert = (count: number) => d.upsertSql(table, NAMES.slice(0, 3), ['id'], count);
+      const bindRows = (rows: unknown[][]) =>
+        rows.flatMap((r) => r.map((v, i) => d.toSqlValue((COLUMNS[i] as WriteColumn).schema, v, TZ)));
+      const written = await db.execute(
+        upsert(2),
+        bindRows([
+          [1n, 'a', 1],
+          [2n, 'b', 2],
+        ]),
+      );
+      assert.ok(written.affectedRows >= 2, `affected ${written.affectedRows}`);
+      // The second row breaks NOT NULL on the key: the first row of the same statement is not written either.
+      await assert.rejects(
+        db.execute(
+          upsert(2),
+          bindRows([
+            [3n, 'c', 3],
+            [null, 'd', 4],
+          ]),
+        ),
+        (error: unknown) => expectSqlState(error, DataError, '23'),
+      );
+      const q = d.quoteIdentifier('id');
+      const { rows } = await db.query(`SELECT ${q} FROM ${d.quoteTable(table)} ORDER BY ${q}`);
+      assert.deepEqual(
+        rows.map((r) => Number(r[0])),
+        [1, 2],
+      );
+      await assert.rejects(db.execute(`INSERT INTO ${d.quoteTable(id(t.table('missing')))} VALUES (1)`), (error) => {
+        assert.ok(error instanceof ConnectError && !(error instanceof DataError) && !(error instanceof RetriableError));
+        return true;
+      });
+      assert.equal(db.canCopyRows, dialect === 'postgresql' || dialect === 'duckdb');
+    });
+
     test('hostile table and column names are only ever names', async () => {
       const { db } = t;
       const d = db.dialect;
