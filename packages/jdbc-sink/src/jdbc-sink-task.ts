@@ -1,8 +1,7 @@
 /**
- * The JDBC sink task. `put` turns records into rows and buffers them per table, writing
- * `batch.size` rows of a table's buffer once it holds that many (without waiting: the write
- * overlaps the conversion of the next records, which are buffered meanwhile; one write per
- * table at a time) or the row shape changes;
+ * The JDBC sink task. `put` turns records into rows and buffers them per table, writing a
+ * table's buffer when it reaches `batch.size` (without waiting: the write overlaps the
+ * conversion of the next records; one write per table at a time) or the row shape changes;
  * `preCommit` waits for those writes, writes every buffer and only then vouches for the
  * offsets, so the worker commits offsets only for rows the database committed (or records
  * reported as bad).
@@ -176,7 +175,7 @@ export class JdbcSinkTask implements SinkTask {
         this.#bufferedNext.set(partition, record.originalKafkaOffset + 1);
         if (writer === null) continue;
         // Written while the next records are converted; `preCommit` waits for it.
-        if (writer.isDue) await writer.startFlush();
+        if (writer.isFull) await writer.startFlush();
         else if (++sinceYield >= YIELD_EVERY && writer.isWriting) {
           // A write takes several round trips (BEGIN, the statements, COMMIT), each answered
           // only when the event loop is free: converting a whole fetch without a pause

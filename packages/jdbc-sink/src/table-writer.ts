@@ -166,15 +166,9 @@ export class TableWriter {
     return this.#isWriting;
   }
 
-  /**
-   * True when it is time for `startFlush`: the buffer holds `batch.size` rows and no write
-   * runs, or twice that many. Meanwhile the records after a full buffer are converted and
-   * buffered while the database writes, instead of waiting for it.
-   */
-  get isDue(): boolean {
-    const size = this.#deps.config['batch.size'];
-    const count = this.#buffer.length;
-    return count >= size && (!this.#isWriting || count >= 2 * size);
+  /** True when the buffer holds `batch.size` rows: time to `flush`. */
+  get isFull(): boolean {
+    return this.#buffer.length >= this.#deps.config['batch.size'];
   }
 
   /**
@@ -187,20 +181,16 @@ export class TableWriter {
   }
 
   /**
-   * Starts writing the buffer's first `batch.size` rows and returns without waiting for it,
-   * so that the next records are converted and buffered meanwhile; first waits for the
-   * previous such write (and throws its failure). At most one write per table runs at a
-   * time, in buffer order; the next `flush` or `startFlush` reports how it ended.
+   * Starts writing the buffer and returns without waiting for it, so that the next records
+   * are converted and buffered meanwhile; first waits for the previous such write (and
+   * throws its failure). At most one write per table runs at a time, in buffer order; the
+   * next `flush` or `startFlush` reports how it ended.
    */
   async startFlush(): Promise<void> {
     await this.#settle();
-    const size = this.#deps.config['batch.size'];
-    const all = this.#buffer;
-    if (all.length === 0) return;
-    const entries = all.length > size ? all.slice(0, size) : all;
-    this.#buffer = entries === all ? [] : all.slice(size);
-    this.#inFlightCount = entries.length;
-    const writing = this.#writeEntries(entries);
+    if (this.#buffer.length === 0) return;
+    this.#inFlightCount = this.#buffer.length;
+    const writing = this.#writeBuffer();
     this.#isWriting = true;
     // Thrown by the next #settle.
     writing.then(
@@ -223,15 +213,10 @@ export class TableWriter {
     await writing;
   }
 
-  #writeBuffer(): Promise<void> {
+  async #writeBuffer(): Promise<void> {
     const entries = this.#buffer;
-    this.#buffer = [];
-    return this.#writeEntries(entries);
-  }
-
-  /** Writes `entries`, taken from the front of the buffer; what is not written goes back there. */
-  async #writeEntries(entries: Entry[]): Promise<void> {
     if (entries.length === 0) return;
+    this.#buffer = [];
     const done = new Set<Entry>();
     try {
       await this.#write(entries, done);

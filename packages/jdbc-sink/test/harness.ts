@@ -126,8 +126,6 @@ export function uniqueName(prefix = 't'): string {
 
 export interface Worker {
   readonly herder: StandaloneHerder;
-  /** The worker's metrics in the Prometheus text format. */
-  metricsText(): string;
   stop(): Promise<void>;
 }
 
@@ -188,19 +186,17 @@ export async function startEnv(): Promise<Env> {
       );
       const offsetStore = new FileOffsetStore(worker.config['offset.storage.file.filename']);
       await offsetStore.start();
-      const metrics = new MetricsRegistry();
       const herder = new StandaloneHerder({
         worker,
         registry: new PluginRegistry([...builtinPlugins, jdbcSink]),
         offsetStore,
         logger: createRootLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent', destination: 2 }),
-        metrics,
+        metrics: new MetricsRegistry(),
       });
       await herder.start();
       herder.markReady();
       return {
         herder,
-        metricsText: () => metrics.render(),
         async stop() {
           await herder.stop();
           await offsetStore.stop();

@@ -710,68 +710,6 @@ describe('JdbcSinkConnector: batch.linger.ms', () => {
   });
 });
 
-describe('JdbcSinkConnector on postgres: writes overlap the next records', () => {
-  it('buffers the records after a full batch while its write waits, then writes every row in order', async () => {
-    const db = await openTestDatabase('postgres', env.dir);
-    const holder = await openDatabase(parseConnectionUrl(db.url, { user: 'postgres' }), { poolSize: 1, attempts: 1 });
-    const topic = uniqueName('t');
-    const w = await env.startWorker();
-    const name = uniqueName('sink');
-    try {
-      await db.query(`CREATE TABLE ${db.q(topic)} (${db.q('id')} INT PRIMARY KEY, ${db.q('v')} TEXT)`);
-      await env.createTopic(topic);
-      // Ids 1-10 twice: the second values must win although the first ones wait for the lock.
-      const values = (from: number, to: number, v: string) =>
-        Array.from({ length: to - from + 1 }, (_, i) => ({ value: { id: from + i, v } }));
-      await env.produce(topic, [...values(1, 10, 'a'), ...values(1, 10, 'b'), ...values(11, 15, 'c')]);
-      await holder.query('BEGIN');
-      await holder.query(`LOCK TABLE ${db.q(topic)} IN ACCESS EXCLUSIVE MODE`);
-      await w.herder.putConnectorConfig(
-        name,
-        {
-          'connector.class': 'JdbcSinkConnector',
-          topics: topic,
-          ...db.props,
-          'insert.mode': 'upsert',
-          'pk.mode': 'record_value',
-          'pk.fields': 'id',
-          'batch.size': '10',
-        },
-        { allowReplace: false },
-      );
-      const blocked = await waitFor('the first batch to wait for the lock', async () => {
-        const found = await db.query(
-          `SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
-          [`INSERT INTO "${topic}"%`],
-        );
-        return found[0]?.['query'] as string | undefined;
-      });
-      assert.equal(blocked.match(/\(\$\d+, \$\d+\)/g)?.length, 10, `one batch.size of rows: ${blocked}`);
-      // put accepted all 25 records: the 15 after the first batch were buffered, not waited for.
-      const written = new RegExp(`tributary_task_records_written_total\\{connector="${name}",task="0"\\} (\\d+)`);
-      // Well within the 30 s after which the pool would close the lock holder's idle connection.
-      await waitFor(
-        'put to accept every record while the write waits',
-        () => (w.metricsText().match(written)?.[1] === '25' ? true : undefined),
-        10_000,
-      );
-      await holder.query('COMMIT');
-      await env.waitCommitted(name, topic, w);
-      const rows = await db.query(`SELECT ${db.q('id')}, ${db.q('v')} FROM ${db.q(topic)} ORDER BY ${db.q('id')}`);
-      assert.deepEqual(
-        rows.map((r) => [r['id'], r['v']]),
-        [...values(1, 10, 'b'), ...values(11, 15, 'c')].map((m) => [m.value.id, m.value.v]),
-      );
-    } finally {
-      await holder.query('ROLLBACK').catch(() => undefined);
-      await w.stop();
-      await db.query(`DROP TABLE IF EXISTS ${db.q(topic)}`);
-      await holder.close();
-      await db.close();
-    }
-  });
-});
-
 describe('JdbcSinkConnector on postgres: transient errors', () => {
   // max.retries=0 with batch.size=2: the write fails inside put, which gives the batch back
   // to the worker; the redelivered records must not be buffered twice.
