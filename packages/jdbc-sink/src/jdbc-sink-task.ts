@@ -177,9 +177,9 @@ export class JdbcSinkTask implements SinkTask {
         // Written while the next records are converted; `preCommit` waits for it.
         if (writer.isFull) await writer.startFlush();
         else if (++sinceYield >= YIELD_EVERY && writer.isWriting) {
-          // A write takes several round trips (BEGIN, the statements, COMMIT), each answered
-          // only when the event loop is free: converting a whole fetch without a pause
-          // would leave the database idle meanwhile.
+          // A write's round trips (its one statement, or BEGIN, the statements and COMMIT)
+          // are answered only when the event loop is free: converting a whole fetch
+          // without a pause would leave the database idle meanwhile.
           sinceYield = 0;
           await yieldToEventLoop();
         }

@@ -1,9 +1,10 @@
 /**
  * One destination table: keeps its structure in step with the records (auto.create,
  * auto.evolve, widening), buffers rows of one shape, and writes a buffer as one
- * transaction (one statement alone when a single statement writes it). A batch that fails on its data is bisected, each half in its own
- * transaction, until the bad rows are found; they go to the errant-record reporter, or
- * fail the task naming the record. Transient failures are retried `max.retries` times.
+ * transaction (or as one statement alone, when a single statement writes it). A batch that
+ * fails on its data is bisected, each half in its own transaction, until the bad rows are
+ * found; they go to the errant-record reporter, or fail the task naming the record.
+ * Transient failures are retried `max.retries` times.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -66,12 +67,12 @@ interface Entry {
   readonly binding: Binding;
 }
 
-/** How one shape's columns are written: the table's column names and value binders. */
 interface Statement {
   readonly sql: string;
   readonly values: unknown[];
 }
 
+/** How one shape's columns are written: the table's column names and value binders. */
 interface Binding {
   readonly keyColumns: readonly string[];
   readonly valueColumns: readonly string[];
@@ -463,9 +464,10 @@ export class TableWriter {
     const mode = config['insert.mode'];
     const binding = entries[0]?.binding;
     if (db.spec.host === null || mode === 'update' || binding === undefined) return null;
+    // Enough rows for COPY (counted before duplicate keys are dropped): that path needs a transaction.
+    if (db.canCopyRows && entries.length >= COPY_MIN_ROWS) return null;
     for (const e of entries) if (e.row.isDelete) return null;
     const rows = mode === 'upsert' ? lastPerKey(entries) : entries;
-    if (db.canCopyRows && rows.length >= COPY_MIN_ROWS) return null;
     const columnCount = binding.keyColumns.length + binding.valueColumns.length;
     if (rows.length > this.#rowsPerStatement(columnCount)) return null;
     return this.#multiRowStatement(rows, 0, rows.length, binding);
