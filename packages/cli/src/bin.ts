@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 /**
  * The `tributary` executable. The first SIGINT or SIGTERM asks the running command to
- * stop cleanly (through its abort signal); a second one exits at once.
+ * stop cleanly (through its abort signal); a second one exits at once. A soft memory
+ * limit is watched from the start (heap-growth.ts).
  */
 import { constants } from 'node:os';
+import { watchHeapGrowth } from './heap-growth.js';
 import { main } from './main.js';
+
+watchHeapGrowth(process.execArgv);
 
 const controller = new AbortController();
 let signalsReceived = 0;
