@@ -65,6 +65,8 @@ interface Slot {
 interface Entry {
   readonly row: RecordRow;
   readonly binding: Binding;
+  /** Written or reported as bad: not buffered again when the rest of its write fails. */
+  isDone: boolean;
 }
 
 interface Statement {
@@ -142,7 +144,7 @@ export class TableWriter {
   #push(row: RecordRow, binding: Binding): Promise<void> | undefined {
     const error = bindValues(row.values, binding.binders);
     if (error !== null) return this.#bad(row, error);
-    this.#buffer.push({ row, binding });
+    this.#buffer.push({ row, binding, isDone: false });
     return undefined;
   }
 
@@ -218,11 +220,10 @@ export class TableWriter {
     const entries = this.#buffer;
     if (entries.length === 0) return;
     this.#buffer = [];
-    const done = new Set<Entry>();
     try {
-      await this.#write(entries, done);
+      await this.#write(entries);
     } catch (err) {
-      this.#buffer = [...entries.filter((e) => !done.has(e)), ...this.#buffer];
+      this.#buffer = [...entries.filter((e) => !e.isDone), ...this.#buffer];
       throw err;
     }
   }
@@ -357,36 +358,36 @@ export class TableWriter {
 
   // ---- writing ---------------------------------------------------------------------------
 
-  async #write(entries: readonly Entry[], done: Set<Entry>): Promise<void> {
+  async #write(entries: readonly Entry[]): Promise<void> {
     try {
       await this.#transaction(entries);
-      for (const e of entries) this.#markDone(e, done);
+      for (const e of entries) this.#markDone(e);
       return;
     } catch (err) {
       if (!(err instanceof DataError)) throw this.#named(err, entries);
       const first = entries[0];
       if (entries.length === 1 && first !== undefined) {
         await this.#bad(first.row, err);
-        this.#markDone(first, done);
+        this.#markDone(first);
         return;
       }
       if (err.code === 'IDENTIFIER') {
         // The columns themselves cannot be written: every row of this shape is bad.
         for (const e of entries) {
           await this.#bad(e.row, err);
-          this.#markDone(e, done);
+          this.#markDone(e);
         }
         return;
       }
       this.#deps.logger.debug({ table: this.name, rows: entries.length }, 'Batch failed on its data; bisecting');
       const mid = Math.ceil(entries.length / 2);
-      await this.#write(entries.slice(0, mid), done);
-      await this.#write(entries.slice(mid), done);
+      await this.#write(entries.slice(0, mid));
+      await this.#write(entries.slice(mid));
     }
   }
 
-  #markDone(entry: Entry, done: Set<Entry>): void {
-    done.add(entry);
+  #markDone(entry: Entry): void {
+    entry.isDone = true;
     this.#deps.markDone(entry.row.record);
   }
 
@@ -633,23 +634,31 @@ function bindValues(values: unknown[], binders: readonly ((value: unknown) => un
   }
 }
 
-/** Text identifying a key, equal for equal keys: cheap for the usual one-column number or text key. */
-function keyText(values: readonly unknown[], keyCount: number): unknown {
+/**
+ * A Map key identifying a row's key, equal for equal keys. A one-column number key is
+ * itself (a BigInt within ±2^53 as a number, so that 5n and 5 are one key): nothing is
+ * allocated for the usual numeric key. Anything else is text, which no number equals.
+ */
+function keyIdentity(values: readonly unknown[], keyCount: number): unknown {
   if (keyCount === 1) {
     const v = values[0];
+    if (typeof v === 'number') return v;
+    if (typeof v === 'bigint') return v >= MIN_SAFE && v <= MAX_SAFE ? Number(v) : `n${v}`;
     if (typeof v === 'string') return `s${v}`;
-    if (typeof v === 'number' || typeof v === 'bigint') return `n${v}`;
   }
   return JSON.stringify(values.slice(0, keyCount), (_k, v: unknown) =>
     typeof v === 'bigint' ? `${v}n` : Buffer.isBuffer(v) ? v.toString('base64') : v,
   );
 }
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function lastPerKey(run: readonly Entry[]): readonly Entry[] {
   const keyCount = run[0]?.binding.keyColumns.length ?? 0;
   if (keyCount === 0) return run;
   const last = new Map<unknown, number>();
-  for (let i = 0; i < run.length; i++) last.set(keyText((run[i] as Entry).row.values, keyCount), i);
+  for (let i = 0; i < run.length; i++) last.set(keyIdentity((run[i] as Entry).row.values, keyCount), i);
   if (last.size === run.length) return run;
   const kept = new Set(last.values());
   return run.filter((_e, i) => kept.has(i));

@@ -387,17 +387,19 @@ export class SinkTaskRunner implements TaskRunner {
     const next = Number(last.offset) + 1;
     this.#taken.set(key, next);
     const highWatermark = delivery.highWatermark;
+    // Not the delivery: it holds the consumed messages, which need not outlive their conversion.
+    const { heartbeat } = delivery;
     // A commit that falls due runs right after this put, as the next task call, while the
     // next batch is fetched and converted (its put waits for both).
     this.#putInFlight = (async () => {
-      if (!(await this.#put(records, delivery))) return;
+      if (!(await this.#put(records, heartbeat))) return;
       // A task that rewound (context.offset) from put has set the position itself.
       if (seeks === (this.#seeks.get(key) ?? 0)) this.#positions.set(key, { ...tp, offset: next });
       d.metrics.recordsWritten(records.length);
       d.metrics.sinkLag(tp.topic, tp.partition, highWatermark - next);
       await this.#commitIfDue(true);
     })().catch((error: unknown) => this.#log.error({ err: asError(error) }, 'Unexpected error after a put'));
-    await this.#heartbeat(delivery);
+    await this.#heartbeat(heartbeat);
   }
 
   /** Waits for the `put` in flight (it never rejects: failures fail the task). */
@@ -427,7 +429,7 @@ export class SinkTaskRunner implements TaskRunner {
    * `put` until it succeeds; a RetriableError redelivers the same records after a back-off
    * (or the task's `context.timeout`), indefinitely, as Kafka does. False when the task failed or is stopping.
    */
-  async #put(records: readonly SinkRecord[], delivery: Delivery): Promise<boolean> {
+  async #put(records: readonly SinkRecord[], heartbeat: Delivery['heartbeat']): Promise<boolean> {
     let backoffMs = this.#deps.putRetryBackoffMs ?? 100;
     for (;;) {
       if (this.#isStopping) return false;
@@ -450,7 +452,7 @@ export class SinkTaskRunner implements TaskRunner {
         await this.#clock.sleep(waitMs, this.#stopSignal.signal);
         // Between two attempts, as Kafka does: this put is the one in flight, nothing to wait for.
         await this.#commitIfDue(true);
-        await this.#heartbeat(delivery, true);
+        await this.#heartbeat(heartbeat, true);
       }
     }
   }
@@ -459,9 +461,9 @@ export class SinkTaskRunner implements TaskRunner {
    * Heartbeats; when the group is rebalancing, commits everything while this generation is
    * still valid. `isInPut`: called from the `put` in flight, between two attempts.
    */
-  async #heartbeat(delivery: Delivery, isInPut = false): Promise<void> {
+  async #heartbeat(heartbeat: Delivery['heartbeat'], isInPut = false): Promise<void> {
     try {
-      await delivery.heartbeat();
+      await heartbeat();
     } catch (error) {
       if ((error as { type?: unknown }).type === 'REBALANCE_IN_PROGRESS') {
         await this.#commit([...this.#assignment.keys()], 'rebalance', isInPut);
