@@ -18,6 +18,7 @@ import {
   type Schema,
   type SchemaAndValue,
 } from '@tributary/api';
+import type { PayloadReader } from './json-payload-reader.js';
 import { JsonReader, type NodeReader, schemaless } from './json-reader.js';
 import { JsonWriter } from './json-writer.js';
 import { endOfJsonValue, JsonSyntaxError, parseJson } from './parse-json.js';
@@ -68,6 +69,8 @@ export class JsonConverter implements Converter, HeaderConverter {
   private lastPrefix: Buffer | null = null;
   private lastSchema: Schema | null = null;
   private lastReader: NodeReader | null = null;
+  /** Reads the last schema's payloads straight from the bytes (json-payload-reader.ts); null when it cannot. */
+  private lastPayloadReader: PayloadReader | null = null;
 
   constructor(config: JsonConverterConfig) {
     this.hasSchemas = config['schemas.enable'];
@@ -127,6 +130,11 @@ export class JsonConverter implements Converter, HeaderConverter {
     let close = buffer.length - 1;
     while (close > prefix.length && isJsonWhitespace(buffer[close] as number)) close--;
     if (buffer[close] !== 0x7d) return undefined;
+    const fast = this.lastPayloadReader;
+    if (fast !== null) {
+      const value = fast(buffer, prefix.length, close);
+      if (value !== undefined) return { schema: this.lastSchema, value };
+    }
     let payload: unknown;
     try {
       payload = parseJson(buffer.toString('utf8', prefix.length, close), { keepsDecimalText: true });
@@ -155,6 +163,7 @@ export class JsonConverter implements Converter, HeaderConverter {
       this.lastPrefix = Buffer.from(text.slice(0, PAYLOAD_PREFIX.lastIndex), 'utf8');
       this.lastSchema = schema;
       this.lastReader = this.reader.readerOf(schema);
+      this.lastPayloadReader = this.reader.payloadReaderOf(schema);
     }
     const close = text.trimEnd().length - 1;
     if (text.charCodeAt(close) !== 0x7d) return undefined;

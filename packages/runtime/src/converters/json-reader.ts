@@ -13,6 +13,7 @@ import {
   Time,
   Timestamp,
 } from '@tributary/api';
+import { type PayloadReader, payloadReaderOf } from './json-payload-reader.js';
 import { describe, isPlainObject } from './json-writer.js';
 import { LruCache } from './lru-cache.js';
 import { DecimalText } from './parse-json.js';
@@ -60,6 +61,7 @@ const LOGICAL_NAMES: ReadonlySet<string> = new Set([
 export class JsonReader {
   private readonly schemas: LruCache<string, Schema>;
   private readonly readers = new WeakMap<Schema, NodeReader>();
+  private readonly payloadReaders = new WeakMap<Schema, PayloadReader | null>();
 
   constructor(private readonly options: JsonReaderOptions) {
     this.schemas = new LruCache(options.schemaCacheSize);
@@ -145,6 +147,16 @@ export class JsonReader {
     if (reader === undefined) {
       reader = this.compile(schema);
       this.readers.set(schema, reader);
+    }
+    return reader;
+  }
+
+  /** The byte-level reader of `schema`'s payloads (json-payload-reader.ts), made once per schema; null when there is none. */
+  payloadReaderOf(schema: Schema): PayloadReader | null {
+    let reader = this.payloadReaders.get(schema);
+    if (reader === undefined) {
+      reader = payloadReaderOf(schema);
+      this.payloadReaders.set(schema, reader);
     }
     return reader;
   }
