@@ -3,16 +3,23 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { type RunningBroker, startBroker } from '@tributary/devstack';
 import { Kafka, logLevel } from 'kafkajs';
-import { type CliProcess, runCli, startCli, stopCli } from './cli-process.js';
+import { type CliProcess, kcat, runCli, startCli, stopCli } from './cli-process.js';
 
-const compatWorkerFile = fileURLToPath(new URL('../../../../shared/compat/connect-standalone.properties', import.meta.url));
-const LISTENING = /^tributary connect-standalone: REST API listening on (http:\/\/[^ ,]+)(?:, [^ ]+)* \(connectors: (.+)\)$/;
+const compatWorkerFile = fileURLToPath(
+  new URL('../../../../shared/compat/connect-standalone.properties', import.meta.url),
+);
+const LISTENING =
+  /^tributary connect-standalone: REST API listening on (http:\/\/[^ ,]+)(?:, [^ ]+)* \(connectors: (.+)\)$/;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -83,7 +90,12 @@ describe('tributary connect-standalone', () => {
       ...extra,
     };
     const path = join(dir, `${name}-worker.properties`);
-    writeFileSync(path, Object.entries(props).map(([k, v]) => `${k}=${v}\n`).join(''));
+    writeFileSync(
+      path,
+      Object.entries(props)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
     return path;
   }
 
@@ -107,11 +119,15 @@ describe('tributary connect-standalone', () => {
 
   it('fails to start with exit 1, naming the file, the key and the value', async () => {
     const bad = join(dir, 'bad-worker.properties');
-    writeFileSync(bad, `bootstrap.servers=${broker.bootstrap}\nvalue.converter=org.apache.kafka.connect.json.JsonConverter\noffset.flush.interval.ms=soon\n`);
+    writeFileSync(
+      bad,
+      `bootstrap.servers=${broker.bootstrap}\nvalue.converter=org.apache.kafka.connect.json.JsonConverter\noffset.flush.interval.ms=soon\n`,
+    );
     const r = await runCli(['connect-standalone', bad]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, new RegExp(bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-    for (const key of ['key.converter', 'offset.storage.file.filename', 'offset.flush.interval.ms']) assert.match(r.stderr, new RegExp(key));
+    for (const key of ['key.converter', 'offset.storage.file.filename', 'offset.flush.interval.ms'])
+      assert.match(r.stderr, new RegExp(key));
     assert.match(r.stderr, /soon/);
 
     const missing = join(dir, 'no-such-connector.properties');
@@ -138,9 +154,18 @@ describe('tributary connect-standalone', () => {
       worker,
       `${readFileSync(compatWorkerFile, 'utf8')
         .replace(/^bootstrap\.servers=.*$/m, `bootstrap.servers=${broker.bootstrap}`)
-        .replace(/^offset\.storage\.file\.filename=.*$/m, `offset.storage.file.filename=${offsets}`)}\nlisteners=http://127.0.0.1:0\n`,
+        .replace(
+          /^offset\.storage\.file\.filename=.*$/m,
+          `offset.storage.file.filename=${offsets}`,
+        )}\nlisteners=http://127.0.0.1:0\n`,
     );
-    const cli = startCli(['connect-standalone', '--log-format', 'json', worker, sourceFile(`quickstart-${id}`, input, topic)]);
+    const cli = startCli([
+      'connect-standalone',
+      '--log-format',
+      'json',
+      worker,
+      sourceFile(`quickstart-${id}`, input, topic),
+    ]);
     try {
       const url = restUrlOf(await cli.firstLine());
       const values = await readTopic(topic, 2);
@@ -208,6 +233,49 @@ describe('tributary connect-standalone', () => {
     } finally {
       const result = await stopCli(cli, 'SIGTERM');
       assert.equal(result.code, 0, result.stderr);
+    }
+  });
+
+  it('sinks topics librdkafka wrote with each codec, through the protocol client and through kafkajs', async () => {
+    const id = randomUUID().slice(0, 8);
+    const codecs = ['gzip', 'snappy', 'lz4', 'zstd'];
+    const lines = Array.from({ length: 300 }, (_, i) => `line ${i} ${'z'.repeat(i % 40)}`);
+    for (const codec of codecs) {
+      const produced = await kcat(
+        ['-b', broker.bootstrap, '-P', '-t', `codec-${codec}-${id}`, '-z', codec, '-X', 'linger.ms=50'],
+        `${lines.join('\n')}\n`,
+      );
+      assert.equal(produced.code, 0, produced.stderr);
+    }
+    // client.rack makes sink tasks consume with kafkajs instead of the protocol client.
+    for (const [path, extra] of [
+      ['wire', {}],
+      ['kafkajs', { 'consumer.client.rack': 'rack-a' }],
+    ] as const) {
+      const outputs = codecs.map((codec) => join(dir, `codec-${path}-${codec}-${id}.txt`));
+      const connectors = codecs.map((codec, i) => {
+        const file = join(dir, `codec-sink-${path}-${codec}-${id}.properties`);
+        const name = `codec-sink-${path}-${codec}-${id}`;
+        writeFileSync(
+          file,
+          `name=${name}\nconnector.class=FileStreamSink\ntasks.max=1\ntopics=codec-${codec}-${id}\nfile=${outputs[i]}\n`,
+        );
+        return file;
+      });
+      const cli = startCli(['connect-standalone', workerFile(`codec-${path}-${id}`, extra), ...connectors]);
+      try {
+        await cli.firstLine();
+        for (const [i, output] of outputs.entries()) {
+          const written = await waitFor(`${codecs[i]} through ${path}`, () => {
+            const text = readFileSync(output, { encoding: 'utf8', flag: 'a+' });
+            return text.split('\n').length > lines.length ? text : undefined;
+          });
+          assert.deepEqual(written.trimEnd().split('\n'), lines, `${codecs[i]} through ${path}`);
+        }
+      } finally {
+        const result = await stopCli(cli, 'SIGTERM');
+        assert.equal(result.code, 0, result.stderr);
+      }
     }
   });
 });

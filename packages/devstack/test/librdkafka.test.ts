@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { Attr, createWireClient, type FetchedPartition, readBatchRecords } from '@tributary/protocol';
 import { kafkaFor, kcat, uniqueName, withBroker } from './fixtures.js';
+
+const CODEC_IDS: Readonly<Record<string, number>> = { gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
 
 describe('librdkafka (kcat) against the broker', () => {
   it('negotiates the protocol features librdkafka 2.0.2 checks for', async () => {
@@ -38,6 +41,28 @@ describe('librdkafka (kcat) against the broker', () => {
         const consumed = await kcat(['-b', broker.bootstrap, '-C', '-t', topic, '-e', '-f', '%s\\n']);
         assert.equal(consumed.code, 0, consumed.stderr);
         assert.deepEqual(consumed.stdout.trim().split('\n'), lines);
+        // Our protocol client reads them too: every batch is compressed with the codec, and decoded.
+        const client = createWireClient({ bootstrapServers: [broker.bootstrap] });
+        const fetcher = client.fetcher({ isDecodeOnly: true, maxWaitMs: 100 });
+        try {
+          fetcher.assign([{ topic, partition: 0, offset: 0 }]);
+          const parts: FetchedPartition[] = [];
+          const values: string[] = [];
+          const deadline = Date.now() + 30_000;
+          while (values.length < lines.length && Date.now() < deadline) {
+            for (const part of await fetcher.next(500)) {
+              parts.push(part);
+              for (const batch of part.batches)
+                for (const r of readBatchRecords(batch.data, batch.baseOffset)) values.push(r.value?.toString() ?? '');
+            }
+          }
+          assert.deepEqual(values, lines);
+          const codecs = new Set(parts.flatMap((p) => p.batches.map((b) => b.data.readInt16BE(21) & Attr.CODEC_MASK)));
+          assert.deepEqual([...codecs], [CODEC_IDS[codec]], `the batches' codecs`);
+        } finally {
+          await fetcher.close();
+          await client.close();
+        }
       });
     });
   }

@@ -44,6 +44,7 @@ export {
   splitProducedBatches,
 } from './codec/record-batch.js';
 export {
+  decompressRecords,
   type EncodeBatchOptions,
   encodeRecordBatch,
   type KafkaRecord,

@@ -9,6 +9,7 @@
  * compressed as one block with the codec in attributes bits 0-2: 1 gzip, 2 snappy, 3 lz4,
  * 4 zstd.
  */
+import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
 import { crc32c } from './crc32c.js';
 import { Attr, BATCH_HEADER_SIZE, LOG_OVERHEAD } from './record-batch.js';
@@ -53,6 +54,56 @@ interface ZstdZlib {
 }
 const zstd = zlib as unknown as ZstdZlib;
 
+/**
+ * Decompressors loaded on first use, so that a process that never meets snappy, lz4 or (on
+ * Node.js before 22.15) zstd never loads them: `snappy` and `lz4-napi` are native (napi-rs,
+ * prebuilt), `fzstd` is a pure-JavaScript zstd decoder.
+ */
+const requireLib = createRequire(import.meta.url);
+let snappyLib: typeof import('snappy') | undefined;
+let lz4Lib: typeof import('lz4-napi') | undefined;
+let fzstdLib: typeof import('fzstd') | undefined;
+
+/**
+ * The xerial framing Kafka's Java producer wraps snappy data in (snappy-java's
+ * SnappyOutputStream): an 8-byte magic, two int32 versions, then blocks of int32 length and
+ * raw snappy data. librdkafka and others may send one raw snappy block instead.
+ */
+const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
+const XERIAL_HEADER_SIZE = 16;
+
+function unsnappy(data: Buffer): Buffer {
+  snappyLib ??= requireLib('snappy') as typeof import('snappy');
+  const lib = snappyLib;
+  const block = (bytes: Buffer) => lib.uncompressSync(bytes, { asBuffer: true }) as Buffer;
+  if (data.length < XERIAL_HEADER_SIZE || !data.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC))
+    return block(data);
+  const blocks: Buffer[] = [];
+  let at = XERIAL_HEADER_SIZE;
+  while (at < data.length) {
+    if (at + 4 > data.length) throw new Error(`truncated xerial snappy block length at byte ${at}`);
+    const length = data.readInt32BE(at);
+    at += 4;
+    if (length < 0 || at + length > data.length)
+      throw new Error(`xerial snappy block of ${length} bytes at byte ${at} runs past the data`);
+    blocks.push(block(data.subarray(at, at + length)));
+    at += length;
+  }
+  return blocks.length === 1 ? (blocks[0] as Buffer) : Buffer.concat(blocks);
+}
+
+function unlz4(data: Buffer): Buffer {
+  lz4Lib ??= requireLib('lz4-napi') as typeof import('lz4-napi');
+  return lz4Lib.decompressFrameSync(data);
+}
+
+function unzstd(data: Buffer): Buffer {
+  if (zstd.zstdDecompressSync) return zstd.zstdDecompressSync(data);
+  fzstdLib ??= requireLib('fzstd') as typeof import('fzstd');
+  const out = fzstdLib.decompress(data);
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
 export function compressionName(codec: number): string {
   return CODEC_NAMES[codec] ?? `unknown codec ${codec}`;
 }
@@ -63,23 +114,33 @@ function codecOf(compression: RecordCompression): number {
 
 function unsupported(codec: number, what: string): Error {
   const name = compressionName(codec);
-  const hint = codec === 4 ? ' (zstd needs Node.js ≥ 22.15)' : '';
+  const hint = codec === 4 && what === 'writing' ? ' (zstd needs Node.js ≥ 22.15)' : '';
   return new Error(`record batch compression ${name} is not supported for ${what}${hint}`);
 }
 
-/** Decompresses the records section of a batch with codec `codec` (0 returns it unchanged). */
+/**
+ * Decompresses the records section of a batch with codec `codec` (0 returns it unchanged):
+ * every codec Kafka has. Throws an Error naming the codec when the data is corrupt.
+ */
 export function decompressRecords(codec: number, data: Buffer): Buffer {
-  switch (codec) {
-    case 0:
-      return data;
-    case 1:
-      return zlib.gunzipSync(data);
-    case 4:
-      if (zstd.zstdDecompressSync) return zstd.zstdDecompressSync(data);
-      throw unsupported(codec, 'reading');
-    default:
-      throw unsupported(codec, 'reading');
+  if (codec === 0) return data;
+  try {
+    switch (codec) {
+      case 1:
+        return zlib.gunzipSync(data);
+      case 2:
+        return unsnappy(data);
+      case 3:
+        return unlz4(data);
+      case 4:
+        return unzstd(data);
+    }
+  } catch (error) {
+    throw new Error(`cannot decompress ${compressionName(codec)} records: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
+  throw unsupported(codec, 'reading');
 }
 
 /** Compresses a records section with codec `codec` (0 returns it unchanged). */
@@ -150,8 +211,7 @@ const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
 
 /**
  * Every record of one batch (`batch` starts at the batch's first byte) with absolute
- * offsets. Uncompressed and gzip always, zstd where node:zlib has it; snappy and lz4
- * throw an Error naming the codec. Control batches decode like any other.
+ * offsets, whatever its codec (gzip, snappy, lz4, zstd). Control batches decode like any other.
  * `baseOffsetOverride` replaces the batch's own field (a ForwardBatch's data carries 0 there).
  */
 export function readBatchRecords(batch: Buffer, baseOffsetOverride?: number): KafkaRecord[] {

@@ -3,9 +3,37 @@
  * the connector's `*.override.*` keys on top (`config/kafka-client.ts` does the mapping), and
  * logging through the worker's logger instead of kafkajs's console output.
  */
+
+import { createRequire } from 'node:module';
 import type { Logger } from '@tributary/api';
-import { Kafka, type KafkaConfig, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import { decompressRecords } from '@tributary/protocol';
+import { CompressionTypes, Kafka, type KafkaConfig, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 import { type ClientKind, clientProps, kafkaConfig } from '../config/kafka-client.js';
+
+/**
+ * kafkajs itself reads only gzip batches. Its consumers here (used for TLS, SASL and
+ * `client.rack`) read snappy, lz4 and zstd batches with `@tributary/protocol`'s
+ * decompressors, as the protocol client does. Writing stays none or gzip: `compression.type`
+ * allows only those (config/kafka-client.ts), so `compress` is never asked for.
+ */
+function registerKafkajsDecompressors(): void {
+  // Not an ES import: Node.js cannot see this export of kafkajs's CommonJS module statically.
+  const { CompressionCodecs } = createRequire(import.meta.url)('kafkajs') as typeof import('kafkajs');
+  const codecs: readonly [CompressionTypes.Snappy | CompressionTypes.LZ4 | CompressionTypes.ZSTD, string][] = [
+    [CompressionTypes.Snappy, 'snappy'],
+    [CompressionTypes.LZ4, 'lz4'],
+    [CompressionTypes.ZSTD, 'zstd'],
+  ];
+  for (const [type, name] of codecs) {
+    const codec = {
+      compress: () => Promise.reject(new Error(`Writing ${name}-compressed batches is not supported`)),
+      decompress: (buffer: Buffer) => Promise.resolve().then(() => decompressRecords(type, buffer)),
+    };
+    CompressionCodecs[type] = () => codec;
+  }
+}
+
+registerKafkajsDecompressors();
 
 /**
  * kafkajs log entries → `logger`: kafkajs's INFO and DEBUG as debug (they are chatty), and

@@ -48,8 +48,8 @@ export function fetcherOptionsOf(config: Partial<ConsumerConfig>): FetcherOption
 /**
  * The records of one fetched partition, in runs of whole record batches of about
  * `maxBytes` each (one `put` apiece, as kafkajs hands out one fetch response at a time).
- * Throws an Error naming the partition and offset for a batch this codec cannot read
- * (snappy or lz4 compression).
+ * Throws an Error naming the partition and offset for a batch it cannot read (corrupt,
+ * or compressed with a codec Kafka does not have).
  */
 export function* recordRuns(part: FetchedPartition, maxBytes: number): Generator<KafkaRecord[]> {
   let run: KafkaRecord[] = [];
