@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type RunningBroker, startBroker } from '@tributary/devstack';
+import { Attr, canCompress, createWireClient } from '@tributary/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { type CliProcess, kcat, runCli, startCli, stopCli } from './cli-process.js';
 
 const compatWorkerFile = fileURLToPath(
   new URL('../../../../shared/compat/connect-standalone.properties', import.meta.url),
 );
+const CODEC_IDS: Readonly<Record<string, number>> = { gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
 const LISTENING =
   /^tributary connect-standalone: REST API listening on (http:\/\/[^ ,]+)(?:, [^ ]+)* \(connectors: (.+)\)$/;
 
@@ -278,4 +280,62 @@ describe('tributary connect-standalone', () => {
       }
     }
   });
+
+  it('sources write producer.compression.type batches, through the protocol client and through kafkajs', async () => {
+    const id = randomUUID().slice(0, 8);
+    const codecs = ['snappy', 'lz4', ...(canCompress(4) ? ['zstd'] : [])];
+    const lines = Array.from({ length: 300 }, (_, i) => `source line ${i} ${'q'.repeat(i % 60)}`);
+    const input = join(dir, `compressed-${id}.txt`);
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    // enable.idempotence makes source tasks produce with kafkajs instead of the protocol client.
+    for (const [path, extra] of [
+      ['wire', {}],
+      ['kafkajs', { 'producer.enable.idempotence': 'true' }],
+    ] as const) {
+      for (const codec of codecs) {
+        const topic = `compressed-${path}-${codec}-${id}`;
+        const worker = workerFile(`compressed-${path}-${codec}-${id}`, {
+          ...extra,
+          'producer.compression.type': codec,
+        });
+        const cli = startCli([
+          'connect-standalone',
+          worker,
+          sourceFile(`compressed-${path}-${codec}-${id}`, input, topic),
+        ]);
+        try {
+          await cli.firstLine();
+          const consumed = await waitFor(`${codec} through ${path}`, async () => {
+            const r = await kcat(['-b', broker.bootstrap, '-C', '-t', topic, '-e', '-f', '%s\\n']);
+            return r.code === 0 && r.stdout.split('\n').length > lines.length ? r.stdout : undefined;
+          });
+          assert.deepEqual(consumed.trimEnd().split('\n'), lines, `${codec} through ${path}`);
+          assert.deepEqual(
+            await batchCodecs(topic),
+            [CODEC_IDS[codec]],
+            `${codec} through ${path}: the batches' codecs`,
+          );
+        } finally {
+          const result = await stopCli(cli, 'SIGTERM');
+          assert.equal(result.code, 0, result.stderr);
+        }
+      }
+    }
+  });
+
+  /** The codecs of the record batches in partition 0 of `topic`, as stored. */
+  async function batchCodecs(topic: string): Promise<number[]> {
+    const client = createWireClient({ bootstrapServers: [broker.bootstrap] });
+    const fetcher = client.fetcher({ isDecodeOnly: true, maxWaitMs: 100 });
+    try {
+      fetcher.assign([{ topic, partition: 0, offset: 0 }]);
+      const codecs = new Set<number>();
+      for (const part of await fetcher.next(5_000))
+        for (const batch of part.batches) codecs.add(batch.data.readInt16BE(21) & Attr.CODEC_MASK);
+      return [...codecs];
+    } finally {
+      await fetcher.close();
+      await client.close();
+    }
+  }
 });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Attr, createWireClient, type FetchedPartition, readBatchRecords } from '@tributary/protocol';
+import {
+  Attr,
+  canCompress,
+  createWireClient,
+  encodeRecordBatch,
+  type FetchedPartition,
+  readBatchRecords,
+} from '@tributary/protocol';
 import { kafkaFor, kcat, uniqueName, withBroker } from './fixtures.js';
 
 const CODEC_IDS: Readonly<Record<string, number>> = { gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
@@ -63,6 +70,29 @@ describe('librdkafka (kcat) against the broker', () => {
           await fetcher.close();
           await client.close();
         }
+      });
+    });
+  }
+
+  for (const compression of ['gzip', 'snappy', 'lz4', ...(canCompress(4) ? ['zstd' as const] : [])] as const) {
+    it(`reads ${compression} batches our protocol client wrote`, async () => {
+      await withBroker(async (broker) => {
+        const topic = uniqueName(`ours-${compression}`);
+        const lines = Array.from({ length: 500 }, (_, i) => `ours-${i}-${'y'.repeat(i % 80)}`);
+        const client = createWireClient({ bootstrapServers: [broker.bootstrap] });
+        try {
+          await client.createTopics([{ name: topic, numPartitions: 1, replicationFactor: 1 }]);
+          const data = encodeRecordBatch(
+            lines.map((line, i) => ({ key: null, value: Buffer.from(line), timestamp: 1_000 + i })),
+            { compression },
+          );
+          await client.produce([{ topic, partition: 0, data }]);
+        } finally {
+          await client.close();
+        }
+        const consumed = await kcat(['-b', broker.bootstrap, '-C', '-t', topic, '-e', '-f', '%s\\n']);
+        assert.equal(consumed.code, 0, consumed.stderr);
+        assert.deepEqual(consumed.stdout.trim().split('\n'), lines);
       });
     });
   }

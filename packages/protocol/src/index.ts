@@ -44,6 +44,8 @@ export {
   splitProducedBatches,
 } from './codec/record-batch.js';
 export {
+  canCompress,
+  compressRecords,
   decompressRecords,
   type EncodeBatchOptions,
   encodeRecordBatch,

@@ -38,7 +38,7 @@ export interface NewRecord {
 }
 
 /** Codecs this module writes. zstd only where node:zlib has it (Node ≥ 22.15). */
-export type RecordCompression = 'none' | 'gzip' | 'zstd';
+export type RecordCompression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 
 export interface EncodeBatchOptions {
   /** Default 'none'. */
@@ -55,9 +55,9 @@ interface ZstdZlib {
 const zstd = zlib as unknown as ZstdZlib;
 
 /**
- * Decompressors loaded on first use, so that a process that never meets snappy, lz4 or (on
- * Node.js before 22.15) zstd never loads them: `snappy` and `lz4-napi` are native (napi-rs,
- * prebuilt), `fzstd` is a pure-JavaScript zstd decoder.
+ * Codec libraries loaded on first use, so that a process that never meets snappy, lz4 or
+ * (on Node.js before 22.15) zstd never loads them: `snappy` and `lz4-napi` are native
+ * (napi-rs, prebuilt), `fzstd` is a pure-JavaScript zstd decoder.
  */
 const requireLib = createRequire(import.meta.url);
 let snappyLib: typeof import('snappy') | undefined;
@@ -71,10 +71,36 @@ let fzstdLib: typeof import('fzstd') | undefined;
  */
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
 const XERIAL_HEADER_SIZE = 16;
+/** The xerial header as snappy-java writes it: the magic, version 1, compatible with 1. */
+const XERIAL_HEADER = Buffer.concat([XERIAL_MAGIC, Buffer.from([0, 0, 0, 1, 0, 0, 0, 1])]);
+/** snappy-java's block size: each block of this many bytes is compressed on its own. */
+const XERIAL_BLOCK_SIZE = 32 * 1024;
+
+function loadSnappy(): typeof import('snappy') {
+  snappyLib ??= requireLib('snappy') as typeof import('snappy');
+  return snappyLib;
+}
+
+function loadLz4(): typeof import('lz4-napi') {
+  lz4Lib ??= requireLib('lz4-napi') as typeof import('lz4-napi');
+  return lz4Lib;
+}
+
+/** Snappy in the xerial framing, as Kafka's Java producer writes it (and every client reads). */
+function snappyXerial(data: Buffer): Buffer {
+  const lib = loadSnappy();
+  const parts: Buffer[] = [XERIAL_HEADER];
+  for (let at = 0; at < data.length; at += XERIAL_BLOCK_SIZE) {
+    const block = lib.compressSync(data.subarray(at, at + XERIAL_BLOCK_SIZE));
+    const length = Buffer.alloc(4);
+    length.writeInt32BE(block.length);
+    parts.push(length, block);
+  }
+  return Buffer.concat(parts);
+}
 
 function unsnappy(data: Buffer): Buffer {
-  snappyLib ??= requireLib('snappy') as typeof import('snappy');
-  const lib = snappyLib;
+  const lib = loadSnappy();
   const block = (bytes: Buffer) => lib.uncompressSync(bytes, { asBuffer: true }) as Buffer;
   if (data.length < XERIAL_HEADER_SIZE || !data.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC))
     return block(data);
@@ -93,8 +119,7 @@ function unsnappy(data: Buffer): Buffer {
 }
 
 function unlz4(data: Buffer): Buffer {
-  lz4Lib ??= requireLib('lz4-napi') as typeof import('lz4-napi');
-  return lz4Lib.decompressFrameSync(data);
+  return loadLz4().decompressFrameSync(data);
 }
 
 function unzstd(data: Buffer): Buffer {
@@ -109,7 +134,7 @@ export function compressionName(codec: number): string {
 }
 
 function codecOf(compression: RecordCompression): number {
-  return compression === 'none' ? 0 : compression === 'gzip' ? 1 : 4;
+  return CODEC_NAMES.indexOf(compression);
 }
 
 function unsupported(codec: number, what: string): Error {
@@ -150,6 +175,10 @@ export function compressRecords(codec: number, data: Buffer): Buffer {
       return data;
     case 1:
       return zlib.gzipSync(data);
+    case 2:
+      return snappyXerial(data);
+    case 3:
+      return loadLz4().compressFrameSync(data);
     case 4:
       if (zstd.zstdCompressSync) return zstd.zstdCompressSync(data);
       throw unsupported(codec, 'writing');
@@ -160,7 +189,7 @@ export function compressRecords(codec: number, data: Buffer): Buffer {
 
 /** Whether {@link compressRecords} can write codec `codec`. */
 export function canCompress(codec: number): boolean {
-  return codec === 0 || codec === 1 || (codec === 4 && zstd.zstdCompressSync !== undefined);
+  return (codec >= 0 && codec <= 3) || (codec === 4 && zstd.zstdCompressSync !== undefined);
 }
 
 function readInt64(buf: Buffer, at: number): number {

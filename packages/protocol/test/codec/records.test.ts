@@ -181,6 +181,31 @@ describe('readBatchRecords', () => {
     });
   }
 
+  for (const [compression, codec] of [
+    ['snappy', 2],
+    ['lz4', 3],
+  ] as const) {
+    it(`writes ${compression} batches it reads back${compression === 'snappy' ? ', in 32 KiB xerial blocks' : ''}`, () => {
+      const big = Array.from({ length: 300 }, (_, i) => Buffer.from(`${i} ${'payload '.repeat(30)}`));
+      const batch = encodeRecordBatch(
+        big.map((value, i) => ({ key: null, value, timestamp: 1000 + i })),
+        { compression },
+      );
+      assert.equal(readBatchHeader(batch).attributes & 0x07, codec);
+      assert.ok(batch.length < 40_000, `${batch.length} bytes: compressed`);
+      if (compression === 'snappy') {
+        assert.deepEqual([...batch.subarray(61, 69)], [0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
+        // 300 records of about 250 bytes: more than one block.
+        const firstBlock = batch.readInt32BE(61 + 16);
+        assert.ok(61 + 16 + 4 + firstBlock < batch.length);
+      }
+      assert.deepEqual(
+        readBatchRecords(batch).map((r) => r.value?.toString()),
+        big.map(String),
+      );
+    });
+  }
+
   for (const [codec, name] of [
     [2, 'snappy'],
     [3, 'lz4'],

@@ -10,6 +10,7 @@
  * `ignored` so the caller can warn about them.
  */
 import { ConfigError, type ConfigProblem } from '@tributary/api';
+import { canCompress } from '@tributary/protocol';
 import {
   CompressionTypes,
   type ConsumerConfig,
@@ -103,15 +104,20 @@ const PRODUCER_KEYS = new Set([
   'socket.connection.setup.timeout.ms',
 ]);
 
+/** `compression.type` values; zstd only where this Node.js can write it (node:zlib, Node.js ≥ 22.15). */
 const COMPRESSION: Readonly<Record<string, CompressionTypes>> = {
   none: CompressionTypes.None,
   gzip: CompressionTypes.GZIP,
+  snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
+  ...(canCompress(CompressionTypes.ZSTD) ? { zstd: CompressionTypes.ZSTD } : {}),
 };
 
 /**
  * Producer options. Connect's task defaults apply: `acks=all`, one request in flight per
  * connection (ordering survives retries), no idempotence unless `enable.idempotence=true`.
- * Only `none` and `gzip` compression are available (kafkajs ships no other codec).
+ * `compression.type`: none, gzip, snappy, lz4, and zstd on Node.js ≥ 22.15 (the protocol
+ * package's codecs, which kafkajs is given too: see worker/kafka-clients.ts).
  */
 export function producerConfig(props: Readonly<Record<string, string>>): ProducerSettings {
   const problems: ConfigProblem[] = [];
@@ -124,7 +130,7 @@ export function producerConfig(props: Readonly<Record<string, string>>): Produce
     problems.push({
       key: 'compression.type',
       value: props['compression.type'],
-      message: 'Only none and gzip are supported',
+      message: `Must be one of ${Object.keys(COMPRESSION).join(', ')}${COMPRESSION['zstd'] === undefined ? ' (zstd needs Node.js ≥ 22.15)' : ''}`,
     });
   const idempotent = optionalBoolean(props, 'enable.idempotence', problems) ?? false;
   if (idempotent && acks !== -1)

@@ -6,34 +6,34 @@
 
 import { createRequire } from 'node:module';
 import type { Logger } from '@tributary/api';
-import { decompressRecords } from '@tributary/protocol';
+import { compressRecords, decompressRecords } from '@tributary/protocol';
 import { CompressionTypes, Kafka, type KafkaConfig, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 import { type ClientKind, clientProps, kafkaConfig } from '../config/kafka-client.js';
 
 /**
- * kafkajs itself reads only gzip batches. Its consumers here (used for TLS, SASL and
- * `client.rack`) read snappy, lz4 and zstd batches with `@tributary/protocol`'s
- * decompressors, as the protocol client does. Writing stays none or gzip: `compression.type`
- * allows only those (config/kafka-client.ts), so `compress` is never asked for.
+ * kafkajs itself has only gzip. Its clients here (used for TLS, SASL, idempotence,
+ * transactions and `client.rack`) read and write snappy, lz4 and zstd batches with
+ * `@tributary/protocol`'s codecs, as the protocol client does (zstd is written only where
+ * node:zlib can: `compression.type` refuses it elsewhere, config/kafka-client.ts).
  */
-function registerKafkajsDecompressors(): void {
+function registerKafkajsCodecs(): void {
   // Not an ES import: Node.js cannot see this export of kafkajs's CommonJS module statically.
   const { CompressionCodecs } = createRequire(import.meta.url)('kafkajs') as typeof import('kafkajs');
-  const codecs: readonly [CompressionTypes.Snappy | CompressionTypes.LZ4 | CompressionTypes.ZSTD, string][] = [
-    [CompressionTypes.Snappy, 'snappy'],
-    [CompressionTypes.LZ4, 'lz4'],
-    [CompressionTypes.ZSTD, 'zstd'],
+  const codecs: readonly (CompressionTypes.Snappy | CompressionTypes.LZ4 | CompressionTypes.ZSTD)[] = [
+    CompressionTypes.Snappy,
+    CompressionTypes.LZ4,
+    CompressionTypes.ZSTD,
   ];
-  for (const [type, name] of codecs) {
+  for (const type of codecs) {
     const codec = {
-      compress: () => Promise.reject(new Error(`Writing ${name}-compressed batches is not supported`)),
+      compress: (encoder: { buffer: Buffer }) => Promise.resolve().then(() => compressRecords(type, encoder.buffer)),
       decompress: (buffer: Buffer) => Promise.resolve().then(() => decompressRecords(type, buffer)),
     };
     CompressionCodecs[type] = () => codec;
   }
 }
 
-registerKafkajsDecompressors();
+registerKafkajsCodecs();
 
 /**
  * kafkajs log entries → `logger`: kafkajs's INFO and DEBUG as debug (they are chatty), and

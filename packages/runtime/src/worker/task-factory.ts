@@ -17,7 +17,7 @@ import {
   type SinkTask,
   type SourceTask,
 } from '@tributary/api';
-import { createWireClient } from '@tributary/protocol';
+import { createWireClient, type RecordCompression } from '@tributary/protocol';
 import { type Admin, CompressionTypes, type Kafka, Partitioners, type Producer, type ProducerConfig } from 'kafkajs';
 import { parseConnectorConfig } from '../config/connector-config.js';
 import {
@@ -163,7 +163,7 @@ export async function createTaskFactory(options: TaskFactoryOptions): Promise<Ta
                   ? null
                   : new WireRecordSender(wireClient, {
                       acks: settings.acks,
-                      compression: settings.compression === CompressionTypes.GZIP ? 'gzip' : 'none',
+                      compression: COMPRESSION_NAMES[settings.compression],
                     }),
               sendOptions: { acks: settings.acks, compression: settings.compression },
               admin,
@@ -339,6 +339,15 @@ async function build(
     },
   };
 }
+
+/** kafkajs' compression type → the protocol client's name for it. */
+const COMPRESSION_NAMES: Readonly<Record<CompressionTypes, RecordCompression>> = {
+  [CompressionTypes.None]: 'none',
+  [CompressionTypes.GZIP]: 'gzip',
+  [CompressionTypes.Snappy]: 'snappy',
+  [CompressionTypes.LZ4]: 'lz4',
+  [CompressionTypes.ZSTD]: 'zstd',
+};
 
 function warnIgnored(logger: Logger, client: 'producer' | 'consumer', keys: readonly string[]): void {
   if (keys.length > 0) logger.warn({ keys }, `These ${client} settings have no kafkajs equivalent and are ignored`);

@@ -6,8 +6,7 @@
  * own structures; this path encodes each record once.
  *
  * It is used only when the producer asks for nothing kafkajs alone offers here
- * (`wireSenderDecision`): PLAINTEXT, no idempotence or transactions, compression none or
- * gzip. Records are written at least once, as with Kafka Connect's default producer.
+ * (`wireSenderDecision`): PLAINTEXT, no idempotence or transactions. Records are written at least once, as with Kafka Connect's default producer.
  */
 import type { Logger } from '@tributary/api';
 import {
@@ -15,6 +14,7 @@ import {
   type KafkaWireClient,
   type NewRecord,
   type ProduceInput,
+  type RecordCompression,
   type RecordHeader,
 } from '@tributary/protocol';
 import type { IHeaders } from 'kafkajs';
@@ -48,7 +48,7 @@ export interface SentPartition {
 export class WireRecordSender {
   readonly #client: KafkaWireClient;
   readonly #acks: -1 | 1;
-  readonly #compression: 'none' | 'gzip';
+  readonly #compression: RecordCompression;
   readonly #timeoutMs: number | undefined;
   readonly #metadataWaitMs: number;
 
@@ -56,7 +56,7 @@ export class WireRecordSender {
     client: KafkaWireClient,
     options: {
       readonly acks: -1 | 0 | 1;
-      readonly compression: 'none' | 'gzip';
+      readonly compression: RecordCompression;
       /** Broker-side produce timeout. */
       readonly timeoutMs?: number;
       /** How long a topic may take to appear (auto-creation). Default 10 000. */
@@ -116,7 +116,8 @@ export interface WireSenderDecision {
 
 /**
  * Whether a source task's records can go through the protocol client: the producer must
- * be plain (PLAINTEXT, no idempotence, no transactional id) with none or gzip compression.
+ * be plain (PLAINTEXT, no idempotence, no transactional id). Every `compression.type` the
+ * producer settings accept is written by the protocol client as by kafkajs.
  */
 export function wireSenderDecision(producerProps: Readonly<Record<string, string>>): WireSenderDecision {
   const value = (key: string) => producerProps[key]?.trim().toLowerCase() ?? '';
@@ -124,10 +125,7 @@ export function wireSenderDecision(producerProps: Readonly<Record<string, string
   if (protocol !== 'plaintext') return { usesWire: false, reason: `security.protocol is ${protocol.toUpperCase()}` };
   if (value('enable.idempotence') === 'true') return { usesWire: false, reason: 'enable.idempotence=true' };
   if (value('transactional.id') !== '') return { usesWire: false, reason: 'a transactional.id is set' };
-  const compression = value('compression.type') || 'none';
-  if (compression !== 'none' && compression !== 'gzip')
-    return { usesWire: false, reason: `compression.type is ${compression}` };
-  return { usesWire: true, reason: 'PLAINTEXT, no idempotence or transactions, compression none or gzip' };
+  return { usesWire: true, reason: 'PLAINTEXT, no idempotence or transactions' };
 }
 
 export function logSenderChoice(logger: Logger, decision: WireSenderDecision): void {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { ConfigError } from '@tributary/api';
 import { startBroker } from '@tributary/devstack';
+import { canCompress } from '@tributary/protocol';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import {
   applyOverrides,
@@ -149,9 +150,21 @@ describe('producerConfig', () => {
       (err: unknown) => err instanceof ConfigError && err.problems[0]?.key === 'acks',
     );
     assert.throws(
-      () => producerConfig({ 'compression.type': 'zstd' }),
-      (err: unknown) => err instanceof ConfigError && err.problems[0]?.key === 'compression.type',
+      () => producerConfig({ 'compression.type': 'brotli' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.problems[0]?.key === 'compression.type' &&
+        /none, gzip, snappy, lz4/.test(err.message),
     );
+    for (const [codec, type] of [
+      ['snappy', CompressionTypes.Snappy],
+      ['LZ4', CompressionTypes.LZ4],
+    ] as const)
+      assert.equal(producerConfig({ 'compression.type': codec }).compression, type);
+    // zstd is written through node:zlib, which has it from Node.js 22.15.
+    if (canCompress(CompressionTypes.ZSTD))
+      assert.equal(producerConfig({ 'compression.type': 'zstd' }).compression, CompressionTypes.ZSTD);
+    else assert.throws(() => producerConfig({ 'compression.type': 'zstd' }), /zstd needs Node\.js ≥ 22\.15/);
   });
 });
 
