@@ -60,9 +60,18 @@ const zstd = zlib as unknown as ZstdZlib;
  * (napi-rs, prebuilt), `fzstd` is a pure-JavaScript zstd decoder.
  */
 const requireLib = createRequire(import.meta.url);
-let snappyLib: typeof import('snappy') | undefined;
-let lz4Lib: typeof import('lz4-napi') | undefined;
-let fzstdLib: typeof import('fzstd') | undefined;
+
+function onFirstUse<T>(name: string): () => T {
+  let lib: T | undefined;
+  return () => {
+    lib ??= requireLib(name) as T;
+    return lib;
+  };
+}
+
+const loadSnappy = onFirstUse<typeof import('snappy')>('snappy');
+const loadLz4 = onFirstUse<typeof import('lz4-napi')>('lz4-napi');
+const loadFzstd = onFirstUse<typeof import('fzstd')>('fzstd');
 
 /**
  * The xerial framing Kafka's Java producer wraps snappy data in (snappy-java's
@@ -75,16 +84,6 @@ const XERIAL_HEADER_SIZE = 16;
 const XERIAL_HEADER = Buffer.concat([XERIAL_MAGIC, Buffer.from([0, 0, 0, 1, 0, 0, 0, 1])]);
 /** snappy-java's block size: each block of this many bytes is compressed on its own. */
 const XERIAL_BLOCK_SIZE = 32 * 1024;
-
-function loadSnappy(): typeof import('snappy') {
-  snappyLib ??= requireLib('snappy') as typeof import('snappy');
-  return snappyLib;
-}
-
-function loadLz4(): typeof import('lz4-napi') {
-  lz4Lib ??= requireLib('lz4-napi') as typeof import('lz4-napi');
-  return lz4Lib;
-}
 
 /** Snappy in the xerial framing, as Kafka's Java producer writes it (and every client reads). */
 function snappyXerial(data: Buffer): Buffer {
@@ -124,8 +123,7 @@ function unlz4(data: Buffer): Buffer {
 
 function unzstd(data: Buffer): Buffer {
   if (zstd.zstdDecompressSync) return zstd.zstdDecompressSync(data);
-  fzstdLib ??= requireLib('fzstd') as typeof import('fzstd');
-  const out = fzstdLib.decompress(data);
+  const out = loadFzstd().decompress(data);
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
 

@@ -18,7 +18,7 @@ import {
   type Schema,
   type SchemaAndValue,
 } from '@tributary/api';
-import type { PayloadReader } from './json-payload-reader.js';
+import { type PayloadReader, payloadReaderOf } from './json-payload-reader.js';
 import { JsonReader, type NodeReader, schemaless } from './json-reader.js';
 import { JsonWriter } from './json-writer.js';
 import { endOfJsonValue, JsonSyntaxError, parseJson } from './parse-json.js';
@@ -65,12 +65,17 @@ export class JsonConverter implements Converter, HeaderConverter {
   private readonly hasSchemas: boolean;
   private readonly writer: JsonWriter;
   private readonly reader: JsonReader;
-  /** The bytes of the last envelope read through the cache up to its payload (`{"schema":…,"payload":`), and its schema. */
-  private lastPrefix: Buffer | null = null;
-  private lastSchema: Schema | null = null;
-  private lastReader: NodeReader | null = null;
-  /** Reads the last schema's payloads straight from the bytes (json-payload-reader.ts); null when it cannot. */
-  private lastPayloadReader: PayloadReader | null = null;
+  /**
+   * The last envelope read through the cache: its bytes up to the payload
+   * (`{"schema":…,"payload":`), its schema, the schema's reader of parsed payloads, and its
+   * reader of payload bytes (json-payload-reader.ts; null when the schema has none).
+   */
+  private last: {
+    readonly prefix: Buffer;
+    readonly schema: Schema;
+    readonly read: NodeReader;
+    readonly readBytes: PayloadReader | null;
+  } | null = null;
 
   constructor(config: JsonConverterConfig) {
     this.hasSchemas = config['schemas.enable'];
@@ -124,16 +129,17 @@ export class JsonConverter implements Converter, HeaderConverter {
    * the payload is decoded and parsed. `undefined` for anything else.
    */
   private readKnownPrefix(buffer: Buffer): SchemaAndValue | undefined {
-    const prefix = this.lastPrefix;
-    if (prefix === null || buffer.length <= prefix.length) return undefined;
+    const last = this.last;
+    if (last === null) return undefined;
+    const { prefix, schema } = last;
+    if (buffer.length <= prefix.length) return undefined;
     if (buffer.compare(prefix, 0, prefix.length, 0, prefix.length) !== 0) return undefined;
     let close = buffer.length - 1;
     while (close > prefix.length && isJsonWhitespace(buffer[close] as number)) close--;
     if (buffer[close] !== 0x7d) return undefined;
-    const fast = this.lastPayloadReader;
-    if (fast !== null) {
-      const value = fast(buffer, prefix.length, close);
-      if (value !== undefined) return { schema: this.lastSchema, value };
+    if (last.readBytes !== null) {
+      const value = last.readBytes(buffer, prefix.length, close);
+      if (value !== undefined) return { schema, value };
     }
     let payload: unknown;
     try {
@@ -141,8 +147,7 @@ export class JsonConverter implements Converter, HeaderConverter {
     } catch {
       return undefined;
     }
-    const read = this.lastReader;
-    return { schema: this.lastSchema, value: read === null ? schemaless(payload) : read(payload) };
+    return { schema, value: last.read(payload) };
   }
 
   /**
@@ -160,10 +165,12 @@ export class JsonConverter implements Converter, HeaderConverter {
     if (!PAYLOAD_PREFIX.test(text)) return undefined;
     // A schema object ends where its closing brace is, so these bytes fix the schema.
     if (text.charCodeAt(schemaStart) === 0x7b) {
-      this.lastPrefix = Buffer.from(text.slice(0, PAYLOAD_PREFIX.lastIndex), 'utf8');
-      this.lastSchema = schema;
-      this.lastReader = this.reader.readerOf(schema);
-      this.lastPayloadReader = this.reader.payloadReaderOf(schema);
+      this.last = {
+        prefix: Buffer.from(text.slice(0, PAYLOAD_PREFIX.lastIndex), 'utf8'),
+        schema,
+        read: this.reader.readerOf(schema),
+        readBytes: payloadReaderOf(schema),
+      };
     }
     const close = text.trimEnd().length - 1;
     if (text.charCodeAt(close) !== 0x7d) return undefined;

@@ -11,7 +11,8 @@
  * anything, and the converter reads the record its general way, which decides what the
  * value is or which error to raise. What it returns is what that way returns.
  */
-import { DateType, Decimal, type Schema, Struct, Time, Timestamp } from '@tributary/api';
+import { LOGICAL_TYPE_NAMES, type Schema, Struct } from '@tributary/api';
+import { INT_RANGES } from './json-reader.js';
 
 /** The payload's value, or undefined to read it the general way. `end` is where the payload ends. */
 export type PayloadReader = (bytes: Buffer, start: number, end: number) => unknown;
@@ -26,13 +27,6 @@ interface Cursor {
   at: number;
   end: number;
 }
-
-const LOGICAL_NAMES: ReadonlySet<string> = new Set([
-  Decimal.LOGICAL_NAME,
-  DateType.LOGICAL_NAME,
-  Time.LOGICAL_NAME,
-  Timestamp.LOGICAL_NAME,
-]);
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -50,13 +44,24 @@ const NINE = 0x39;
 const MAX_DIGITS = 15;
 /** 10^0 … 10^22: every one is exact in a double. */
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
-const INT_LIMITS: Readonly<Partial<Record<string, number>>> = { int8: 0x80, int16: 0x8000, int32: 0x8000_0000 };
+
+/** Payload readers made so far, per schema (null: the schema has none). */
+const readers = new WeakMap<Schema, PayloadReader | null>();
 
 /**
- * The payload reader for `schema`, or null when the schema has a type or logical type this
- * path does not read (bytes, arrays, maps, decimals, dates and times).
+ * The payload reader for `schema`, made once per schema, or null when the schema has a type
+ * or logical type this path does not read (bytes, arrays, maps, decimals, dates and times).
  */
 export function payloadReaderOf(schema: Schema): PayloadReader | null {
+  let reader = readers.get(schema);
+  if (reader === undefined) {
+    reader = compile(schema);
+    readers.set(schema, reader);
+  }
+  return reader;
+}
+
+function compile(schema: Schema): PayloadReader | null {
   const parse = parserOf(schema);
   if (parse === null) return null;
   const cursor: Cursor = { at: 0, end: 0 };
@@ -72,7 +77,7 @@ export function payloadReaderOf(schema: Schema): PayloadReader | null {
 }
 
 function parserOf(schema: Schema): ValueParser | null {
-  if (schema.name !== null && LOGICAL_NAMES.has(schema.name)) return null;
+  if (schema.name !== null && LOGICAL_TYPE_NAMES.includes(schema.name)) return null;
   const value = valueParserOf(schema);
   if (value === null) return null;
   // A null needs no default only when the schema has none; otherwise the general way decides.
@@ -86,7 +91,7 @@ function valueParserOf(schema: Schema): ValueParser | null {
     case 'int8':
     case 'int16':
     case 'int32': {
-      const limit = INT_LIMITS[schema.type] as number;
+      const limit = INT_RANGES[schema.type];
       return (bytes, cursor) => {
         const n = number(bytes, cursor, true);
         return n !== GIVE_UP && n >= -limit && n < limit ? n : GIVE_UP;

@@ -6,6 +6,7 @@ import {
   DataError,
   DateType,
   Decimal,
+  LOGICAL_TYPE_NAMES,
   type Schema,
   SchemaBuilder,
   type SchemaType,
@@ -13,7 +14,6 @@ import {
   Time,
   Timestamp,
 } from '@tributary/api';
-import { type PayloadReader, payloadReaderOf } from './json-payload-reader.js';
 import { describe, isPlainObject } from './json-writer.js';
 import { LruCache } from './lru-cache.js';
 import { DecimalText } from './parse-json.js';
@@ -40,7 +40,8 @@ const SCHEMA_TYPES: Readonly<Record<string, SchemaType>> = {
   struct: 'struct',
 };
 
-const INT_RANGES = { int8: 0x80, int16: 0x8000, int32: 0x8000_0000 } as const;
+/** int8/16/32 take integers in [−limit, limit). */
+export const INT_RANGES = { int8: 0x80, int16: 0x8000, int32: 0x8000_0000 } as const;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const NON_FINITE: Readonly<Record<string, number>> = {
   NaN: Number.NaN,
@@ -51,17 +52,9 @@ const NON_FINITE: Readonly<Record<string, number>> = {
 /** `JsonReader.valueOf` for one schema. */
 export type NodeReader = (node: unknown) => unknown;
 
-const LOGICAL_NAMES: ReadonlySet<string> = new Set([
-  Decimal.LOGICAL_NAME,
-  DateType.LOGICAL_NAME,
-  Time.LOGICAL_NAME,
-  Timestamp.LOGICAL_NAME,
-]);
-
 export class JsonReader {
   private readonly schemas: LruCache<string, Schema>;
   private readonly readers = new WeakMap<Schema, NodeReader>();
-  private readonly payloadReaders = new WeakMap<Schema, PayloadReader | null>();
 
   constructor(private readonly options: JsonReaderOptions) {
     this.schemas = new LruCache(options.schemaCacheSize);
@@ -151,19 +144,9 @@ export class JsonReader {
     return reader;
   }
 
-  /** The byte-level reader of `schema`'s payloads (json-payload-reader.ts), made once per schema; null when there is none. */
-  payloadReaderOf(schema: Schema): PayloadReader | null {
-    let reader = this.payloadReaders.get(schema);
-    if (reader === undefined) {
-      reader = payloadReaderOf(schema);
-      this.payloadReaders.set(schema, reader);
-    }
-    return reader;
-  }
-
   private compile(schema: Schema): NodeReader {
     const general: NodeReader = (node) => this.valueOf(schema, node);
-    if (schema.name !== null && LOGICAL_NAMES.has(schema.name)) return general;
+    if (schema.name !== null && LOGICAL_TYPE_NAMES.includes(schema.name)) return general;
     switch (schema.type) {
       case 'int8':
       case 'int16':

@@ -3,7 +3,6 @@
  * the connector's `*.override.*` keys on top (`config/kafka-client.ts` does the mapping), and
  * logging through the worker's logger instead of kafkajs's console output.
  */
-
 import { createRequire } from 'node:module';
 import type { Logger } from '@tributary/api';
 import { compressRecords, decompressRecords } from '@tributary/protocol';

@@ -6,7 +6,8 @@
  * own structures; this path encodes each record once.
  *
  * It is used only when the producer asks for nothing kafkajs alone offers here
- * (`wireSenderDecision`): PLAINTEXT, no idempotence or transactions. Records are written at least once, as with Kafka Connect's default producer.
+ * (`wireSenderDecision`): PLAINTEXT, no idempotence or transactions. Records are written
+ * at least once, as with Kafka Connect's default producer.
  */
 import type { Logger } from '@tributary/api';
 import {
